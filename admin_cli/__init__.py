@@ -1,0 +1,1 @@
+"""``legalbot-admin``: the legal officers' and operators' command line."""

@@ -1,0 +1,1 @@
+"""Chat front ends (terminal, Telegram, Zalo, web) over the core's dialog."""

@@ -1,0 +1,5 @@
+"""``python -m bot`` is ``legalbot``."""
+
+from bot.cli import main
+
+main()

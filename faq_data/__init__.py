@@ -1,0 +1,1 @@
+"""Curated data shipped with the bot: FAQ entries, tips, topics, abbreviations, legal texts."""

@@ -1,0 +1,201 @@
+"""Vietnamese text normalization for matching.
+
+Two views of a text are used across the project:
+
+- :func:`clean` keeps what the user wrote (NFC, control characters removed, whitespace
+  collapsed) and is what gets stored and shown;
+- :func:`normalize` produces the matching key: lowercase, diacritics folded (đ → d),
+  punctuation removed, chat and legal abbreviations expanded. Every index and every query
+  goes through it, so FAQ phrasings, legal articles and chat messages meet in one form.
+
+Both are idempotent and never raise on any ``str``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.paths import data_dir
+
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _build_fold_table() -> dict[int, str | None]:
+    """Map every character below U+2000 to its folded lowercase form.
+
+    Precomposed Vietnamese letters lose their marks, combining marks vanish (for text that was
+    not NFC), punctuation and symbols become spaces, and ``&`` disappears so that ``GD&ĐT``
+    folds to one token ``gddt``.
+    """
+    table: dict[int, str | None] = {}
+    for code in range(0x2000):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category == "Mn":
+            table[code] = None
+            continue
+        if category[0] in "PSZC":
+            table[code] = " "
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char.lower()) if not unicodedata.combining(c)
+        )
+        if base != char:
+            table[code] = base
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "d"
+    table[ord("&")] = None
+    table[ord("_")] = " "
+    for code in range(0x2000, 0x2070):
+        # General punctuation: dashes, quotes, ellipsis, zero-width spaces.
+        table[code] = " "
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def clean(text: str) -> str:
+    """Return ``text`` in NFC with control characters removed and whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():
+        text = "".join(
+            " " if ch.isspace() else ch
+            for ch in text
+            if ch.isspace() or unicodedata.category(ch) not in _CONTROL_CATEGORIES
+        )
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def fold_words(text: str) -> list[str]:
+    """Lowercase, strip diacritics and punctuation, and split into words."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
+    if not text.isascii():
+        # Rare path: letters of other scripts keep their form; other symbols become spaces.
+        text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return text.split()
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip diacritics and punctuation; words are separated by single spaces."""
+    return " ".join(fold_words(text))
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    """Expansion rules loaded from ``abbreviations.yaml``."""
+
+    tokens: Mapping[str, str] = field(default_factory=dict)
+    context: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
+    phrases: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Abbreviations:
+        """Read and check the rules file; keys are folded so the file may use diacritics."""
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        tokens = {fold(str(k)): fold(str(v)) for k, v in (raw.get("tokens") or {}).items()}
+        context = {
+            fold(str(k)): (
+                fold(str(v.get("default", k))),
+                {fold(str(a)): fold(str(b)) for a, b in (v.get("before") or {}).items()},
+            )
+            for k, v in (raw.get("context") or {}).items()
+        }
+        phrases = {fold(str(k)): fold(str(v)) for k, v in (raw.get("phrases") or {}).items()}
+        rules = cls(tokens=tokens, context=context, phrases=phrases)
+        rules.check()
+        return rules
+
+    def check(self) -> None:
+        """Refuse rules whose output could be expanded again (that would break idempotence)."""
+        keys = set(self.tokens) | set(self.context)
+        outputs = list(self.tokens.values()) + [d for d, _ in self.context.values()]
+        outputs += [w for _, before in self.context.values() for w in before.values()]
+        outputs += list(self.phrases.values())
+        for output in outputs:
+            clash = keys.intersection(output.split())
+            if clash:
+                raise ValueError(f"abbreviation output {output!r} contains key {clash.pop()!r}")
+        for key in keys:
+            if " " in key:
+                raise ValueError(f"token rule {key!r} must be one word; use phrases")
+        for output in self.phrases.values():
+            for key in self.phrases:
+                if f" {key} " in f" {output} ":
+                    raise ValueError(f"phrase output {output!r} contains phrase {key!r}")
+
+    @property
+    def phrase_pattern(self) -> re.Pattern[str] | None:
+        """One alternation over all phrases, longest first, on word boundaries."""
+        if not self.phrases:
+            return None
+        alternatives = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
+        return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+
+
+class Normalizer:
+    """Turns any text into the folded, expanded matching key."""
+
+    def __init__(self, rules: Abbreviations) -> None:
+        self._tokens = dict(rules.tokens)
+        self._context = dict(rules.context)
+        self._phrases = dict(rules.phrases)
+        self._phrase_re = rules.phrase_pattern
+        self._any_rule = set(self._tokens) | set(self._context)
+        self._phrase_starts = {p.split()[0] for p in self._phrases}
+
+    def __call__(self, text: str) -> str:
+        """Return the matching key of ``text``."""
+        words = fold_words(text)
+        if not self._any_rule.isdisjoint(words):
+            words = self._expand(words)
+        key = " ".join(words)
+        if self._phrase_re is not None and not self._phrase_starts.isdisjoint(words):
+            key = self._phrase_re.sub(self._replace_phrase, key)
+        return key
+
+    def _replace_phrase(self, match: re.Match[str]) -> str:
+        return self._phrases[match.group(0)]
+
+    def _expand(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        last = len(words) - 1
+        for i, word in enumerate(words):
+            rule = self._context.get(word)
+            if rule is not None:
+                default, before = rule
+                following = words[i + 1] if i < last else ""
+                out.append(before.get(following, default))
+            else:
+                out.append(self._tokens.get(word, word))
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_normalizer() -> Normalizer:
+    """The normalizer built from the bundled ``abbreviations.yaml``."""
+    return Normalizer(Abbreviations.load(data_dir() / "abbreviations.yaml"))
+
+
+def normalize(text: str) -> str:
+    """Matching key of ``text`` with the bundled rules."""
+    return default_normalizer()(text)
+
+
+def tokens(text: str) -> list[str]:
+    """Matching tokens of ``text`` with the bundled rules."""
+    return normalize(text).split()
+
+
+if __name__ == "__main__":  # pragma: no cover - a quick manual check for operators
+    for line in sys.stdin:
+        print(normalize(line))

@@ -1,0 +1,44 @@
+"""Settings from environment variables and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{Path('legalbot.db').resolve()}"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; the README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default_factory=_default_database_url)
+    data_dir: Path | None = None
+    log_level: str = "INFO"
+
+    # Matching thresholds, on the 0-100 score scale of knowledge.matcher.
+    answer_threshold: float = Field(default=62.0, ge=0, le=100)
+    suggest_threshold: float = Field(default=42.0, ge=0, le=100)
+    ambiguity_margin: float = Field(default=4.0, ge=0, le=100)
+    max_suggestions: int = Field(default=3, ge=1, le=5)
+    document_threshold: float = Field(default=55.0, ge=0, le=100)
+    max_question_chars: int = Field(default=1000, ge=50, le=10000)
+
+    legal_officer_contact: str = "cán bộ pháp chế của trường"
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
