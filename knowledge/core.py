@@ -88,7 +88,9 @@ class KnowledgeBase:
         """Rebuild the matcher from the stored entries (after any change)."""
         entries = await self.faq.all(include_disabled=True)
         self._entries = {e.id: e for e in entries}
-        active = [IndexedEntry(e.id, e.questions) for e in entries if e.status == "active"]
+        active = [
+            IndexedEntry(e.id, e.questions, e.answer) for e in entries if e.status == "active"
+        ]
         s = self.settings
         self._matcher = FaqMatcher(
             active,

@@ -19,6 +19,7 @@ from knowledge.core import ArticleHit, KnowledgeBase
 from knowledge.language import looks_foreign
 from knowledge.matcher import Candidate
 from knowledge.normalize import clean, normalize
+from knowledge.smalltalk import small_talk
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,10 @@ class Dialog:
         invalid = self._check_question(question)
         if invalid is not None:
             return invalid
+
+        chat = small_talk(question)
+        if chat is not None:
+            return Reply(ReplyKind.INFO, msg.SMALL_TALK[chat.value], status="unanswered")
 
         key = normalize(question)
         conversation.last_question = question

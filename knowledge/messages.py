@@ -81,6 +81,12 @@ TOPIC_EMPTY = "Chủ đề này chưa có câu hỏi nào."
 UNKNOWN_CHOICE = "Lựa chọn này không còn hiệu lực. Bạn hãy gõ lại câu hỏi nhé."
 CHOICE_OUT_OF_RANGE = "Không có lựa chọn số {number}. Bạn hãy chọn từ 1 đến {count}."
 
+SMALL_TALK = {
+    "greeting": "Chào bạn! Bạn cứ gõ câu hỏi pháp luật, hoặc gõ /chude để xem các chủ đề.",
+    "thanks": "Không có gì! Nếu còn thắc mắc, bạn cứ hỏi tiếp nhé.",
+    "goodbye": "Tạm biệt bạn! Khi cần, bạn cứ quay lại hỏi nhé.",
+}
+
 ERROR = "Xin lỗi, mình đang gặp trục trặc. Bạn thử lại sau ít phút nhé."
 
 BASIS_LABEL = "Căn cứ"

@@ -76,11 +76,32 @@ def clean(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def _build_ascii_table() -> bytes:
+    """Byte table for the fast path: ASCII letters lowercased, digits kept, the rest spaces."""
+    table = bytearray(b" " * 256)
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = ord(char.lower())
+    return bytes(table)
+
+
+_ASCII_TABLE = _build_ascii_table()
+_MARKS_RE = re.compile("[\u0300-\u036f]+")
+
+
 def fold_words(text: str) -> list[str]:
     """Lowercase, strip diacritics and punctuation, and split into words."""
+    # Fast path for Vietnamese and ASCII: decompose, drop the combining marks, and map the
+    # remaining ASCII bytes in C. Anything else falls back to the full table.
+    flat = _MARKS_RE.sub(
+        "", unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "d")
+    )
+    if flat.isascii():
+        return flat.encode("ascii").translate(_ASCII_TABLE, b"&").decode("ascii").split()
     text = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
     if not text.isascii():
-        # Rare path: letters of other scripts keep their form; other symbols become spaces.
+        # Letters of other scripts keep their form; other symbols become spaces.
         text = "".join(ch if ch.isalnum() else " " for ch in text)
     return text.split()
 
@@ -151,15 +172,25 @@ class Normalizer:
         self._phrases = dict(rules.phrases)
         self._phrase_re = rules.phrase_pattern
         self._any_rule = set(self._tokens) | set(self._context)
+        self._context_keys = set(self._context)
         self._phrase_starts = {p.split()[0] for p in self._phrases}
 
     def __call__(self, text: str) -> str:
         """Return the matching key of ``text``."""
         words = fold_words(text)
-        if not self._any_rule.isdisjoint(words):
-            words = self._expand(words)
-        key = " ".join(words)
-        if self._phrase_re is not None and not self._phrase_starts.isdisjoint(words):
+        if self._any_rule.isdisjoint(words):
+            key = " ".join(words)
+            candidates: list[str] | None = words
+        else:
+            if self._context_keys.isdisjoint(words):
+                get = self._tokens.get
+                key = " ".join([get(word, word) for word in words])
+            else:
+                key = " ".join(self._expand(words))
+            candidates = None
+        if self._phrase_re is not None and not self._phrase_starts.isdisjoint(
+            candidates if candidates is not None else key.split()
+        ):
             key = self._phrase_re.sub(self._replace_phrase, key)
         return key
 

@@ -116,3 +116,15 @@ async def test_hostile_text_is_stored_verbatim_and_clean(kb: KnowledgeBase) -> N
 async def test_unaccented_vietnamese_is_not_taken_for_english(kb: KnowledgeBase) -> None:
     reply = await Dialog(kb).ask(conversation(), "khong doi mu bao hiem bi phat bao nhieu")
     assert reply.kind is ReplyKind.ANSWER
+
+
+async def test_small_talk_is_answered_kindly_and_not_logged(kb: KnowledgeBase) -> None:
+    dialog = Dialog(kb)
+    for text, kind in [
+        ("Xin chào!", "greeting"),
+        ("cảm ơn bạn nhé", "thanks"),
+        ("bye", "goodbye"),
+    ]:
+        reply = await dialog.ask(conversation(), text)
+        assert reply.text == msg.SMALL_TALK[kind]
+    assert await count(kb, Unanswered) == 0

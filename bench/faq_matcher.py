@@ -1,0 +1,212 @@
+"""FAQ matcher benchmark: quality on held-out paraphrases, speed and memory at scale.
+
+Usage (from the repository root, in the project's virtualenv):
+
+    python bench/faq_matcher.py --set test            # quality + speed, writes a JSON summary
+    python bench/faq_matcher.py --set dev --quality-only
+
+Quality uses ``bench/data/faq_paraphrases_<set>.jsonl`` (questions written apart from the FAQ,
+with the id of the entry that answers them) and ``bench/data/out_of_scope_<set>.jsonl``.
+Thresholds are tuned on the dev set only; the test set is for reporting.
+
+Speed compares, in one process and on the same queries, the two-stage matcher with the naive
+approach (rapidfuzz ``process.extractOne`` with WRatio over every phrasing), at the bundled
+size and at a synthetic scale-up to 20,000 entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge.content import load_faq  # noqa: E402
+from knowledge.matcher import FaqMatcher, IndexedEntry, Thresholds  # noqa: E402
+from knowledge.normalize import normalize  # noqa: E402
+from knowledge.paths import bundled_data_dir  # noqa: E402
+from knowledge.settings import Settings  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+
+
+def rss_mib() -> float:
+    """Resident memory of this process in MiB (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * 4096 / 2**20
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def thresholds() -> Thresholds:
+    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    return Thresholds(s.answer_threshold, s.suggest_threshold, s.ambiguity_margin, 3)
+
+
+def quality(matcher: FaqMatcher, which: str) -> dict[str, Any]:
+    """Top-1/top-3 on paraphrases; confident answers on out-of-scope questions."""
+    paraphrases = read_jsonl(DATA / f"faq_paraphrases_{which}.jsonl")
+    outside = read_jsonl(DATA / f"out_of_scope_{which}.jsonl")
+
+    top1 = top3 = 0
+    outcomes: Counter[str] = Counter()
+    by_style: dict[str, list[int]] = {}
+    for row in paraphrases:
+        ranked = matcher.rank(row["question"], limit=3)
+        ids = [c.entry_id for c in ranked]
+        hit1 = bool(ids) and ids[0] == row["gold"]
+        top1 += hit1
+        top3 += row["gold"] in ids
+        by_style.setdefault(row.get("style", "other"), []).append(int(hit1))
+        result = matcher.match(row["question"])
+        if result.status == "answered":
+            right = result.best is not None and result.best.entry_id == row["gold"]
+            outcomes["answered right" if right else "answered WRONG"] += 1
+        elif result.status == "suggest":
+            right = row["gold"] in [c.entry_id for c in result.candidates]
+            outcomes["suggested incl. right" if right else "suggested, right missing"] += 1
+        else:
+            outcomes["unanswered"] += 1
+
+    confident = sum(matcher.match(row["question"]).status == "answered" for row in outside)
+    n = len(paraphrases)
+    return {
+        "set": which,
+        "paraphrases": n,
+        "top1": round(top1 / n, 4),
+        "top3": round(top3 / n, 4),
+        "top1_by_style": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_style.items())},
+        "outcomes": dict(sorted(outcomes.items())),
+        "out_of_scope": len(outside),
+        "out_of_scope_confident": confident,
+        "out_of_scope_confident_share": round(confident / len(outside), 4),
+    }
+
+
+def synthetic_entries(base: list[IndexedEntry], size: int, seed: int = 7) -> list[IndexedEntry]:
+    """Scale the FAQ up by recombining real phrasings: each new phrasing keeps the shape of a
+    real one with a third of its words replaced by words of other phrasings."""
+    rng = random.Random(seed)
+    vocabulary = [w for e in base for q in e.questions for w in q.split()]
+    entries = list(base)
+    while len(entries) < size:
+        model = rng.choice(base)
+        questions = []
+        for question in model.questions:
+            words = question.split()
+            for i in range(len(words)):
+                if rng.random() < 0.33:
+                    words[i] = rng.choice(vocabulary)
+            questions.append(" ".join(words))
+        entries.append(IndexedEntry(f"synthetic-{len(entries)}", questions))
+    return entries
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def speed(entries: list[IndexedEntry], queries: list[str], label: str) -> dict[str, Any]:
+    """Latency of the matcher and of the naive approach, side by side."""
+    before = rss_mib()
+    started = time.perf_counter()
+    matcher = FaqMatcher(entries, normalize, thresholds())
+    build = time.perf_counter() - started
+    matcher_rss = rss_mib() - before
+
+    phrasings = [q for e in entries for q in e.questions]
+    owners = [e.id for e in entries for _ in e.questions]
+    naive_choices = [q.lower() for q in phrasings]
+
+    for q in queries[:20]:
+        matcher.match(q)
+    ours: list[float] = []
+    for q in queries:
+        t = time.perf_counter()
+        matcher.match(q)
+        ours.append((time.perf_counter() - t) * 1000)
+
+    naive: list[float] = []
+    naive_queries = queries if len(phrasings) < 5000 else queries[:200]
+    for q in naive_queries:
+        t = time.perf_counter()
+        best = process.extractOne(q.lower(), naive_choices, scorer=fuzz.WRatio)
+        _ = owners[best[2]] if best else None
+        naive.append((time.perf_counter() - t) * 1000)
+
+    p50, p99 = statistics.median(ours), percentile(ours, 0.99)
+    n50, n99 = statistics.median(naive), percentile(naive, 0.99)
+    return {
+        "size": label,
+        "entries": len(entries),
+        "phrasings": len(phrasings),
+        "build_s": round(build, 2),
+        "matcher_rss_mib": round(matcher_rss, 1),
+        "ours_p50_ms": round(p50, 3),
+        "ours_p99_ms": round(p99, 3),
+        "naive_p50_ms": round(n50, 3),
+        "naive_p99_ms": round(n99, 3),
+        "speedup_p50": round(n50 / p50, 1),
+        "speedup_p99": round(n99 / p99, 1),
+        "queries": len(queries),
+        "naive_queries": len(naive_queries),
+    }
+
+
+def naive_quality(entries: list[IndexedEntry], which: str) -> float:
+    """Top-1 of the naive approach on the same paraphrases, for comparison."""
+    phrasings = [q.lower() for e in entries for q in e.questions]
+    owners = [e.id for e in entries for _ in e.questions]
+    rows = read_jsonl(DATA / f"faq_paraphrases_{which}.jsonl")
+    hits = 0
+    for row in rows:
+        best = process.extractOne(row["question"].lower(), phrasings, scorer=fuzz.WRatio)
+        hits += best is not None and owners[best[2]] == row["gold"]
+    return round(hits / len(rows), 4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", default="test", choices=["dev", "test"])
+    parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--scale", type=int, default=20_000)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    faq = [e for e in load_faq(bundled_data_dir()) if e.status == "active"]
+    base = [IndexedEntry(e.id, e.questions) for e in faq]
+    matcher = FaqMatcher(base, normalize, thresholds())
+    report: dict[str, Any] = {"quality": quality(matcher, args.set)}
+    report["quality"]["naive_top1"] = naive_quality(base, args.set)
+
+    if not args.quality_only:
+        queries = [r["question"] for r in read_jsonl(DATA / f"faq_paraphrases_{args.set}.jsonl")]
+        queries += [r["question"] for r in read_jsonl(DATA / f"out_of_scope_{args.set}.jsonl")]
+        report["speed"] = [
+            speed(base, queries, "bundled"),
+            speed(synthetic_entries(base, args.scale), queries, f"{args.scale:,}"),
+        ]
+
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
