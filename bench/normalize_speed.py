@@ -1,6 +1,6 @@
 """Normalizer throughput on short chat-like strings, on one core.
 
-Usage: python bench/normalize_speed.py [--repeat 5]
+Usage: python bench/normalize_speed.py [--repeat 5] [--max-chars 64]
 
 The strings are every FAQ phrasing of the bundled data plus lowercase, unaccented and
 decomposed variants, so the run mixes the fast path with the rarer ones. Each repeat times
@@ -38,10 +38,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--min-strings", type=int, default=200_000)
+    parser.add_argument(
+        "--max-chars", type=int, default=0, help="keep only strings this short (0: all)"
+    )
     args = parser.parse_args()
 
     normalize = default_normalizer()
-    base = corpus()
+    base = [s for s in corpus() if not args.max_chars or len(s) <= args.max_chars]
     strings = (base * (args.min_strings // len(base) + 1))[: args.min_strings]
     rates = []
     for _ in range(args.repeat):

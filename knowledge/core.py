@@ -16,6 +16,7 @@ from knowledge.db.engine import create_engine, migrate, session_factory
 from knowledge.faq_store import FaqStore
 from knowledge.matcher import FaqMatcher, IndexedEntry, MatchResult, Thresholds
 from knowledge.normalize import default_normalizer
+from knowledge.notify import Notifier
 from knowledge.paths import bundled_data_dir
 from knowledge.settings import Settings, get_settings
 
@@ -59,6 +60,8 @@ class KnowledgeBase:
         self.data_dir = settings.data_dir or bundled_data_dir()
         self.topics: list[Topic] = load_topics(self.data_dir)
         self.documents: DocumentSearch | None = None
+        # Set by the delivery engine when it runs; None means direct messages cannot be sent.
+        self.notifier: Notifier | None = None
         self._entries: dict[str, FaqEntryData] = {}
         self._matcher = FaqMatcher([], default_normalizer())
 
@@ -71,6 +74,7 @@ class KnowledgeBase:
         await migrate(engine)
         await kb.bootstrap()
         await kb.refresh()
+        await kb.refresh_documents()
         return kb
 
     async def close(self) -> None:
@@ -78,11 +82,24 @@ class KnowledgeBase:
         await self.engine.dispose()
 
     async def bootstrap(self) -> None:
-        """Load the bundled FAQ when the database has none."""
+        """Load the bundled FAQ and documents when the database has none."""
         if await self.faq.count() == 0:
             entries = load_faq(self.data_dir)
             await self.faq.save_many(entries, BUNDLED_ACTOR)
             logger.info("Loaded %d bundled FAQ entries", len(entries))
+        # Imported here: the document base builds ArticleHit objects from this module.
+        from knowledge.documents.loader import load_bundled
+
+        await load_bundled(self.sessions, self.data_dir)
+        from knowledge.tips_store import load_bundled_tips
+
+        await load_bundled_tips(self.sessions, self.data_dir)
+
+    async def refresh_documents(self) -> None:
+        """Rebuild the document search index from the stored documents."""
+        from knowledge.documents.loader import build_index
+
+        self.documents = await build_index(self.sessions)
 
     async def refresh(self) -> None:
         """Rebuild the matcher from the stored entries (after any change)."""

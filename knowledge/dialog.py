@@ -146,7 +146,12 @@ class Dialog:
             return self.topics(conversation)
         if command == "/hoicanbo":
             return await self.escalate(conversation)
-        if stripped.isdigit() and len(stripped) <= 3 and conversation.options:
+        if (
+            stripped.isdecimal()
+            and stripped.isascii()
+            and len(stripped) <= 3
+            and conversation.options
+        ):
             number = int(stripped)
             if not 1 <= number <= len(conversation.options):
                 return Reply(
@@ -271,7 +276,9 @@ class Dialog:
 
     def _article_reply(self, conversation: Conversation, hit: ArticleHit) -> Reply:
         where = f"Điều {hit.article}" + (f", khoản {hit.clause}" if hit.clause else "")
-        citation = f"{where} {hit.document} số {hit.number}"
+        # Constitutions are cited by name ("Hiến pháp 2013"), laws by name and number.
+        law = f"{hit.document} số {hit.number}" if hit.number[:1].isdigit() else hit.number
+        citation = f"{where} {law}"
         parts = [
             msg.ARTICLE_INTRO,
             "",

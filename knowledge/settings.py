@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     suggest_threshold: float = Field(default=25.0, ge=0, le=100)
     ambiguity_margin: float = Field(default=12.0, ge=0, le=100)
     max_suggestions: int = Field(default=3, ge=1, le=5)
-    document_threshold: float = Field(default=55.0, ge=0, le=100)
+    # Confidence of knowledge.documents (0-100) needed to quote a clause; calibrated with
+    # bench/doc_retrieval.py so that out-of-scope chat gets no article.
+    document_threshold: float = Field(default=52.0, ge=0, le=100)
     max_question_chars: int = Field(default=1000, ge=50, le=10000)
 
     legal_officer_contact: str = "cán bộ pháp chế của trường"

@@ -118,6 +118,9 @@ class Unanswered(Base):
     answered_entry_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Who answered it, and when the asker was sent the answer (None: not yet; see curation).
+    answered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("ix_unanswered_status_created", "status", "created_at"),)
 

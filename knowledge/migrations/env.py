@@ -7,6 +7,10 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import knowledge.chat_users  # registers the chat_users table on Base.metadata
+import knowledge.documents.models  # registers the document base tables
+import knowledge.subscriptions
+import knowledge.users  # noqa: F401  (registers the user_roles table)
 from knowledge.db.engine import create_engine
 from knowledge.db.models import Base
 from knowledge.settings import get_settings

@@ -1,0 +1,80 @@
+"""The dialog quotes the document base when no FAQ entry answers, and only then."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from knowledge import messages as msg
+from knowledge.activity import Asker
+from knowledge.core import KnowledgeBase
+from knowledge.db.models import QuestionLog, Unanswered
+from knowledge.dialog import Conversation, Dialog, ReplyKind
+from knowledge.settings import Settings
+
+MINI = Path(__file__).parent / "fixtures" / "documents" / "mini"
+
+
+@pytest.fixture
+async def kb_with_laws(database_url: str, sample_data_dir: Path) -> AsyncIterator[KnowledgeBase]:
+    """The sample FAQ plus a few real articles of three laws (one replaced, one amended).
+
+    The threshold is calibrated on the bundled laws; ten articles carry less evidence per
+    word, so this flow test uses a lower one.
+    """
+    shutil.copytree(MINI, sample_data_dir / "documents")
+    settings = Settings(
+        database_url=database_url,
+        data_dir=sample_data_dir,
+        document_threshold=40,
+        _env_file=None,
+    )
+    base = await KnowledgeBase.open(settings)
+    yield base
+    await base.close()
+
+
+def conversation() -> Conversation:
+    return Conversation(Asker("test", "chat-1", "user-1"))
+
+
+async def test_article_answers_when_the_faq_has_nothing(kb_with_laws: KnowledgeBase) -> None:
+    reply = await Dialog(kb_with_laws).ask(
+        conversation(), "cai nghiện ma túy tự nguyện tại gia đình là như thế nào"
+    )
+
+    assert reply.kind is ReplyKind.ARTICLE
+    assert reply.status == "answered"
+    assert reply.article is not None and reply.article.article == "30"
+    assert reply.sources == [
+        {
+            "document": "Luật Phòng, chống ma túy",
+            "number": "73/2021/QH14",
+            "article": "30",
+            "clause": reply.article.clause,
+        }
+    ]
+    assert "Luật Phòng, chống ma túy số 73/2021/QH14" in reply.text
+    assert "đã được thay thế bởi Luật Phòng, chống ma túy 120/2025/QH15" in reply.text
+    assert msg.ARTICLE_NOTE in reply.text
+    async with kb_with_laws.sessions() as session:
+        logged = (await session.scalars(select(QuestionLog.kind))).all()
+    assert logged == ["article"]
+
+
+async def test_faq_answer_comes_first(kb_with_laws: KnowledgeBase) -> None:
+    reply = await Dialog(kb_with_laws).ask(conversation(), "ko đội mũ bảo hiểm bị phạt bn tiền")
+    assert reply.kind is ReplyKind.ANSWER
+
+
+async def test_below_the_threshold_goes_to_the_unanswered_log(kb_with_laws: KnowledgeBase) -> None:
+    reply = await Dialog(kb_with_laws).ask(conversation(), "trận bóng đá tối qua ai thắng")
+
+    assert reply.kind is ReplyKind.UNANSWERED
+    async with kb_with_laws.sessions() as session:
+        questions = (await session.scalars(select(Unanswered.question))).all()
+    assert questions == ["trận bóng đá tối qua ai thắng"]
