@@ -333,6 +333,10 @@ class Ledger:
                 await deactivate_chats(session, chats)
             owners = select(Delivery.broadcast_id).where(Delivery.id.in_(ids)).distinct()
             touched = list((await session.scalars(owners)).all())
+        # Check for completion only after the outcomes are committed: two workers finishing
+        # the last rows at once would otherwise each see the other's rows still open (READ
+        # COMMITTED) and neither would close the broadcast.
+        async with self._sessions.begin() as session:
             done = await self._complete(session, touched)
         if done:
             self._woke()
