@@ -61,9 +61,10 @@ class TelegramChannel:
         self.codec = CallbackCodec()
         self.conversations = Conversations(settings.max_conversations)
         self.sightings = Sightings(self.users, settings.max_conversations)
-        # Dialog calls (matching and database writes) run a few at a time: on SQLite more
-        # would only queue on the write lock, whose busy-wait backoff turns a few milliseconds
-        # of waiting into hundreds. Sending to Telegram stays fully concurrent.
+        # Dialog calls (matching, then a database write) run two at a time: matching is CPU
+        # work anyway, and on SQLite more writers only queue on the write lock, whose
+        # busy-wait backoff turns milliseconds into hundreds of them (docs/benchmarks.md:
+        # p99 36-42 ms with 2, 120-140 ms with 4). Sending to Telegram stays concurrent.
         self.core = asyncio.Semaphore(CORE_SLOTS)
 
     # Plumbing -------------------------------------------------------------------------
