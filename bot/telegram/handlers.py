@@ -47,7 +47,7 @@ Context = ContextTypes.DEFAULT_TYPE
 TOAST_CHARS = 200
 
 _GONE = (ChatMember.LEFT, ChatMember.BANNED)
-CORE_SLOTS = 4
+CORE_SLOTS = 2
 
 
 class TelegramChannel:
