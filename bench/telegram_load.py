@@ -80,13 +80,14 @@ def vary(question: str, rng: random.Random) -> str:
 def bot_environment(
     fake: FakeTelegram, mode: str, workdir: Path, rate_limit: float
 ) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATA_DIR"))}
+    # Only the Telegram channel, on the bundled data.
+    foreign = ("TELEGRAM_", "ZALO_", "DATA_DIR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(foreign)}
     env |= {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": fake.base_url,
         "TELEGRAM_MODE": mode,
         "TELEGRAM_RATE_LIMIT_PER_SECOND": str(rate_limit),
-        "TELEGRAM_CONCURRENT_UPDATES": os.environ.get("TELEGRAM_CONCURRENT_UPDATES", "64"),
         "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),  # the bot of this tree, whatever is installed

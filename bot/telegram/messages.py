@@ -43,8 +43,6 @@ GROUP_EMPTY_MENTION = (
 )
 
 STALE_BUTTON = "Nút này đã cũ hoặc không còn hiệu lực. Bạn hãy gõ lại câu hỏi nhé."
-VOTE_THANKS_UP = "Cảm ơn bạn đã đánh giá!"
-VOTE_THANKS_DOWN = "Cảm ơn bạn đã góp ý! Bạn có thể bấm “Hỏi cán bộ pháp chế” bên dưới."
 
 COMMANDS = {
     "start": "Bắt đầu và lời chào",

@@ -24,7 +24,7 @@ SECRET = TOKEN.split(":")[1]
 
 @pytest.fixture
 def env(tmp_path: Path, sample_data_dir: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
     return clean | {
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         "DATA_DIR": str(sample_data_dir),
