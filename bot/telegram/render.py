@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import html
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.telegram import messages as tmsg
+from bot.text_split import split_to_fit, utf16_len
 from knowledge import messages as msg
 from knowledge.dialog import Option, Reply, ReplyKind
 
@@ -30,7 +31,6 @@ VOTE_UP = "+"
 VOTE_DOWN = "-"
 
 _BASIS_PREFIX = f"{msg.BASIS_LABEL}:"
-_SEPARATORS = ("\n\n", "\n", " ")
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,6 @@ def vote_payload(vote: int, entry_id: str | None) -> str:
     return f"v:{VOTE_UP if vote > 0 else VOTE_DOWN}:{entry_id or ''}"
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it, in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def to_html(plain: str) -> str:
     """Escape text for HTML parse mode and set the legal-basis label in bold."""
     lines = []
@@ -90,45 +85,11 @@ def to_html(plain: str) -> str:
 
 def split_text(plain: str, limit: int = TEXT_LIMIT) -> list[str]:
     """HTML chunks of at most ``limit`` units, cut at paragraphs, then lines, then words."""
-    return [to_html(chunk) for chunk in _fit(plain, limit, _SEPARATORS)]
+    return [to_html(chunk) for chunk in split_to_fit(plain, limit, _html_len)]
 
 
-def _fits(plain: str, limit: int) -> bool:
-    return utf16_len(to_html(plain)) <= limit
-
-
-def _fit(plain: str, limit: int, separators: Sequence[str]) -> list[str]:
-    if _fits(plain, limit):
-        return [plain]
-    if not separators:
-        return _hard_split(plain, limit)
-
-    separator, finer = separators[0], separators[1:]
-    chunks: list[str] = []
-    current: str | None = None
-    for part in plain.split(separator):
-        for piece in _fit(part, limit, finer):
-            candidate = piece if current is None else current + separator + piece
-            if _fits(candidate, limit):
-                current = candidate
-            else:
-                if current is not None:
-                    chunks.append(current)
-                current = piece
-    if current is not None:
-        chunks.append(current)
-    return chunks
-
-
-def _hard_split(plain: str, limit: int) -> list[str]:
-    chunks = []
-    while plain:
-        size = min(len(plain), limit)
-        while not _fits(plain[:size], limit):
-            size = max(1, size * 9 // 10)
-        chunks.append(plain[:size])
-        plain = plain[size:]
-    return chunks
+def _html_len(plain: str) -> int:
+    return utf16_len(to_html(plain))
 
 
 def _label(text: str) -> str:

@@ -8,9 +8,7 @@ answer the channel offers two numbered votes of its own (``v:+:<entry_id>``,
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
-
+from bot.text_split import split_to_fit
 from bot.zalo import messages as zmsg
 from knowledge import messages as msg
 from knowledge.dialog import Option, Reply, ReplyKind
@@ -23,12 +21,6 @@ VOTE_UP = "+"
 VOTE_DOWN = "-"
 
 _BASIS_PREFIX = f"{msg.BASIS_LABEL}:"
-_SEPARATORS = ("\n\n", "\n", " ")
-
-
-def zalo_len(text: str) -> int:
-    """Length in UTF-16 code units (an emoji counts two)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def vote_payload(vote: int, entry_id: str | None) -> str:
@@ -101,46 +93,5 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    chunks = _fit(text, limit, _SEPARATORS)
+    chunks = split_to_fit(text, limit)
     return [chunk for chunk in (c.strip() for c in chunks) if chunk]
-
-
-def _fit(text: str, limit: int, separators: Sequence[str]) -> list[str]:
-    if zalo_len(text) <= limit:
-        return [text]
-    if not separators:
-        return _hard_split(text, limit)
-
-    separator, finer = separators[0], separators[1:]
-    chunks: list[str] = []
-    current: str | None = None
-    for part in text.split(separator):
-        for piece in _fit(part, limit, finer):
-            candidate = piece if current is None else current + separator + piece
-            if zalo_len(candidate) <= limit:
-                current = candidate
-            else:
-                if current is not None:
-                    chunks.append(current)
-                current = piece
-    if current is not None:
-        chunks.append(current)
-    return chunks
-
-
-def _hard_split(text: str, limit: int) -> list[str]:
-    chunks = []
-    while text:
-        size = min(len(text), limit)
-        while zalo_len(text[:size]) > limit:
-            size -= 1
-        # Never cut between a character and its combining marks.
-        while 1 < size < len(text) and _is_mark(text[size]):
-            size -= 1
-        chunks.append(text[:size])
-        text = text[size:]
-    return chunks
-
-
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")

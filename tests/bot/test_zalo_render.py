@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.text_split import utf16_len
 from bot.zalo import messages as zmsg
 from bot.zalo.render import (
     TEXT_LIMIT,
@@ -14,7 +15,6 @@ from bot.zalo.render import (
     render,
     split_text,
     vote_options,
-    zalo_len,
 )
 from knowledge import messages as msg
 from knowledge.dialog import Option, Reply, ReplyKind, Suggestion
@@ -94,7 +94,7 @@ def test_a_long_reply_is_cut_at_paragraphs() -> None:
     paragraphs = [f"{i}. " + "Người học có quyền được tôn trọng. " * 20 for i in range(1, 12)]
     chunks = render(Reply(ReplyKind.INFO, "\n\n".join(p.strip() for p in paragraphs)))
     assert len(chunks) > 2
-    assert all(zalo_len(c) <= TEXT_LIMIT for c in chunks)
+    assert all(utf16_len(c) <= TEXT_LIMIT for c in chunks)
     assert all(c.split(".", 1)[0].isdigit() for c in chunks)
     assert "\n\n".join(chunks) == "\n\n".join(p.strip() for p in paragraphs)
 
@@ -119,5 +119,5 @@ def test_nothing_to_send_for_an_empty_text() -> None:
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=9000))
 def test_chunks_always_fit_and_lose_no_words(text: str) -> None:
     chunks = split_text(text)
-    assert all(1 <= zalo_len(c) <= TEXT_LIMIT for c in chunks)
+    assert all(1 <= utf16_len(c) <= TEXT_LIMIT for c in chunks)
     assert "".join("".join(chunks).split()) == "".join(text.split())
