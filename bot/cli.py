@@ -6,13 +6,13 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import Coroutine
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
 from bot.ask_json import reply_json
+from bot.channels import running_channels
 from bot.logging_setup import configure_logging
 from bot.telegram.settings import MISSING_TOKEN as MISSING_TELEGRAM_TOKEN
 from bot.telegram.settings import TelegramSettings, explain
@@ -157,22 +157,14 @@ async def _serve_channels(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    runners: list[Coroutine[Any, Any, None]] = []
-    if telegram is not None:
-        # python-telegram-bot is imported only when Telegram runs.
-        from bot.telegram.app import serve as serve_telegram
 
-        runners.append(serve_telegram(kb, telegram, stop))
-    if zalo is not None:
-        from bot.zalo.app import serve as serve_zalo
-
-        runners.append(serve_zalo(kb, zalo, stop))
-
-    tasks = [asyncio.create_task(runner) for runner in runners]
-    await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    # One channel failing (a refused token) stops the others cleanly, then is reported.
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    async with running_channels(kb, telegram, zalo) as channels:
+        tasks = [asyncio.create_task(channel.bot.receive(stop)) for channel in channels]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        # One channel failing (a token revoked while polling) stops the others cleanly,
+        # then is reported.
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
     for task in tasks:
         error = task.exception()
         if error is not None:

@@ -1,12 +1,22 @@
-"""Building the python-telegram-bot application and running it by polling or webhook."""
+"""Building the python-telegram-bot application and running it by polling or webhook.
+
+``running`` assembles the bot and its deliveries but not the source of updates, so a shared
+web server can mount ``TelegramBot.routes()`` on its own port; ``serve`` adds the source
+(its own webhook server, or polling) and runs until told to stop.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -26,11 +36,13 @@ from bot.telegram.errors import ErrorHandler
 from bot.telegram.filters import AddressedToBot
 from bot.telegram.handlers import TelegramChannel
 from bot.telegram.processor import PerChatUpdateProcessor
-from bot.telegram.sender import start_delivery
+from bot.telegram.sender import join_delivery
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.subscription_handlers import register as register_subscriptions
-from bot.telegram.webhook import WebhookServer, webhook_app
+from bot.telegram.webhook import WebhookServer, webhook_routes
 from knowledge.core import KnowledgeBase
+from knowledge.delivery.engine import DeliveryEngine
+from knowledge.delivery.settings import DeliverySettings
 
 logger = logging.getLogger(__name__)
 
@@ -117,35 +129,87 @@ def build_application(kb: KnowledgeBase, settings: TelegramSettings) -> Telegram
     return application
 
 
-async def serve(kb: KnowledgeBase, settings: TelegramSettings, stop: asyncio.Event) -> None:
-    """Run the bot until ``stop`` is set, then shut down cleanly."""
-    application = build_application(kb, settings)
-    async with application:
-        await _set_commands(application)
-        _freeze_loaded_objects()
-        await application.start()
-        delivery = await start_delivery(kb, application.bot)
+@dataclass
+class TelegramBot:
+    """A started Telegram bot, waiting for updates."""
+
+    application: TelegramApp
+    settings: TelegramSettings
+
+    def routes(self) -> list[BaseRoute]:
+        """The webhook route, to mount on a web server (webhook mode)."""
+        secret = self.settings.webhook_secret
+        assert secret is not None, "webhook mode needs TELEGRAM_WEBHOOK_SECRET"
+        return webhook_routes(
+            self.application, self.settings.webhook_path, secret.get_secret_value()
+        )
+
+    async def register_webhook(self) -> None:
+        """Have Telegram post updates to the webhook URL (once the route is being served)."""
+        url, secret = self.settings.webhook_url, self.settings.webhook_secret
+        assert url and secret is not None, "webhook mode needs TELEGRAM_WEBHOOK_URL and _SECRET"
+        bot = self.application.bot
+        await bot.set_webhook(
+            url, secret_token=secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
+        )
+        logger.info("Telegram bot @%s started (webhook)", bot.username)
+
+    async def receive(self, stop: asyncio.Event) -> None:
+        """Take updates on the bot's own webhook server, or by polling, until ``stop`` is set."""
+        settings = self.settings
+        updater = self.application.updater
         server: WebhookServer | None = None
         try:
             if settings.mode == "webhook":
-                assert settings.webhook_url and settings.webhook_secret
-                secret = settings.webhook_secret.get_secret_value()
-                app = webhook_app(application, settings.webhook_path, secret)
+                app = Starlette(routes=self.routes())
                 server = WebhookServer(app, settings.webhook_listen, settings.webhook_port)
                 await server.start()
-                await application.bot.set_webhook(
-                    settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-                )
+                await self.register_webhook()
             else:
-                assert application.updater is not None
-                await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            logger.info("Telegram bot @%s started (%s)", application.bot.username, settings.mode)
+                assert updater is not None
+                await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+                logger.info("Telegram bot @%s started (polling)", self.application.bot.username)
             await stop.wait()
         finally:
             if server is not None:
                 await server.stop()
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            await delivery.stop()
+            if updater is not None and updater.running:
+                await updater.stop()
+
+
+@contextlib.asynccontextmanager
+async def running(
+    kb: KnowledgeBase, settings: TelegramSettings, delivery: DeliveryEngine | None = None
+) -> AsyncIterator[TelegramBot]:
+    """The bot, with deliveries to Telegram chats, until the block ends.
+
+    Telegram joins ``delivery`` when given (the caller starts that engine, and stops it
+    before the block ends: the engine sends through a bot that closes here); otherwise an
+    engine of its own runs for the block.
+    """
+    application = build_application(kb, settings)
+    engine = delivery or DeliveryEngine(kb, DeliverySettings())
+    async with application, join_delivery(engine, application.bot):
+        await _set_commands(application)
+        _freeze_loaded_objects()
+        await application.start()
+        try:
+            if delivery is None:
+                await engine.start()
+            yield TelegramBot(application, settings)
+        finally:
+            if delivery is None:
+                await engine.stop()
             await application.stop()
     logger.info("Telegram bot stopped")
+
+
+async def serve(
+    kb: KnowledgeBase,
+    settings: TelegramSettings,
+    stop: asyncio.Event,
+    delivery: DeliveryEngine | None = None,
+) -> None:
+    """Run the bot on its own webhook server or by polling until ``stop`` is set."""
+    async with running(kb, settings, delivery) as bot:
+        await bot.receive(stop)

@@ -1,7 +1,7 @@
-"""Telegram's :class:`~knowledge.delivery.sender.Sender`, and starting the delivery engine.
+"""Telegram's :class:`~knowledge.delivery.sender.Sender`, and adding Telegram to the engine.
 
-The engine paces broadcasts a little under Telegram's limits (see :class:`TelegramDelivery`
-for why it sends with a bot of its own).
+The engine paces broadcasts a little under Telegram's limits (see :func:`broadcast_bot` for
+why it sends with a bot of its own).
 Telegram's errors are mapped to the engine's: RetryAfter → RetryAfter, Forbidden and the
 "chat is gone" kinds of BadRequest → Blocked, timeouts and network errors → Transient
 (``maybe_delivered`` when the request may have reached Telegram), anything else → Permanent.
@@ -28,10 +28,8 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.telegram.conversations import CHANNEL
-from knowledge.core import KnowledgeBase
 from knowledge.delivery import errors
 from knowledge.delivery.engine import DeliveryEngine
-from knowledge.delivery.settings import DeliverySettings
 
 logger = logging.getLogger(__name__)
 
@@ -96,27 +94,14 @@ class TelegramSender:
             raise errors.Permanent(f"not a Telegram chat id: {chat_id!r}") from exc
 
 
-class TelegramDelivery:
-    """The delivery engine with Telegram as its channel, and the bot it sends with.
-
-    Broadcasts go through a bot of their own on the same token and server, without
-    python-telegram-bot's rate limiter: that limiter retries a 429 by itself, pausing every
-    request and then releasing them in one burst, which trips the limit again; the engine
-    instead paces every send and re-spaces the queue after a RetryAfter.
-    """
-
-    def __init__(self, engine: DeliveryEngine, bot: Bot) -> None:
-        self.engine = engine
-        self.bot = bot
-
-    async def stop(self) -> None:
-        """Stop delivering (messages on their way are finished and recorded)."""
-        await self.engine.stop()
-        await self.bot.shutdown()
-
-
 def broadcast_bot(bot: Bot, pool_size: int) -> Bot:
-    """A bot on the same token and Bot API server as ``bot``, without a rate limiter."""
+    """A bot on the same token and Bot API server as ``bot``, without a rate limiter.
+
+    Broadcasts go through a bot of their own: python-telegram-bot's rate limiter retries a
+    429 by itself, pausing every request and then releasing them in one burst, which trips
+    the limit again; the engine instead paces every send and re-spaces the queue after a
+    RetryAfter.
+    """
     prefix = bot.base_url.removesuffix(bot.token)
     # A read timeout leaves a message uncertain (it may have arrived): wait long rather
     # than resend a copy that is merely slow.
@@ -124,14 +109,13 @@ def broadcast_bot(bot: Bot, pool_size: int) -> Bot:
     return Bot(bot.token, base_url=prefix, request=request)
 
 
-async def start_delivery(
-    kb: KnowledgeBase, bot: Bot, settings: DeliverySettings | None = None
-) -> TelegramDelivery:
-    """Start the delivery engine with Telegram as its channel; the caller stops it."""
-    settings = settings or DeliverySettings()
-    own = broadcast_bot(bot, settings.delivery_concurrency + 2)
-    await own.initialize()
-    engine = DeliveryEngine(kb, settings)
-    engine.add_channel(CHANNEL, TelegramSender(own), settings.telegram_pacing())
-    await engine.start()
-    return TelegramDelivery(engine, own)
+def join_delivery(engine: DeliveryEngine, bot: Bot) -> Bot:
+    """Add Telegram to ``engine``, sending with a broadcast bot on the token of ``bot``.
+
+    Returns the broadcast bot, not yet initialized: the caller opens it (``async with``)
+    for as long as the engine may send.
+    """
+    settings = engine.settings
+    sending = broadcast_bot(bot, settings.delivery_concurrency + 2)
+    engine.add_channel(CHANNEL, TelegramSender(sending), settings.telegram_pacing())
+    return sending

@@ -1,4 +1,5 @@
-"""Webhook mode: a small Starlette app under uvicorn that feeds updates to the application.
+"""Webhook mode: a Starlette route that feeds updates to the application, served by a small
+uvicorn server of its own or mounted on the web column's port.
 
 Telegram sends each update as a POST with the secret given to ``setWebhook`` in the
 ``X-Telegram-Bot-Api-Secret-Token`` header; requests without it are refused before their
@@ -19,7 +20,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.ext import Application
 
@@ -29,10 +30,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1_000_000
 
 
-def webhook_app(
+def webhook_routes(
     application: Application[Any, Any, Any, Any, Any, Any], path: str, secret: str
-) -> Starlette:
-    """An ASGI app that accepts updates on ``path`` when they carry ``secret``."""
+) -> list[BaseRoute]:
+    """The route that accepts updates on ``path`` when they carry ``secret``."""
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:
@@ -53,7 +54,7 @@ def webhook_app(
         await application.update_queue.put(update)
         return Response()
 
-    return Starlette(routes=[Route(path, receive, methods=["POST"])])
+    return [Route(path, receive, methods=["POST"])]
 
 
 class _Server(uvicorn.Server):

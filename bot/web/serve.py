@@ -2,7 +2,8 @@
 
 Channels in webhook mode get their webhook route mounted in the web application, so a
 deployment needs one port and one TLS front; channels in polling mode run beside it. A
-channel without a token is simply not started.
+channel without a token is simply not started. The channels share one delivery engine, as
+under ``legalbot run`` (``bot.channels``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import typer
 from pydantic import ValidationError
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
+from bot.channels import RunningChannel, running_channels
 from bot.logging_setup import configure_logging
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.settings import explain as explain_telegram
@@ -49,102 +51,21 @@ class HostedChannel:
 
 
 @contextlib.asynccontextmanager
-async def _polling(
-    name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
-) -> AsyncIterator[HostedChannel]:
+async def _hosted(channel: RunningChannel) -> AsyncIterator[HostedChannel]:
+    """A channel's webhook mounted in the web application, or its polling beside it."""
+    if channel.webhook:
+        yield HostedChannel(channel.name, channel.bot.routes(), channel.bot.register_webhook)
+        return
+
     stop = asyncio.Event()
-    task = asyncio.create_task(run(stop), name=f"{name.lower()}-polling")
+    task = asyncio.create_task(channel.bot.receive(stop), name=f"{channel.name.lower()}-polling")
     try:
-        yield HostedChannel(name, task=task)
+        yield HostedChannel(channel.name, task=task)
     finally:
         stop.set()
         # A failure was already reported by serve(); here the task is only awaited.
         with contextlib.suppress(Exception):
             await task
-
-
-@contextlib.asynccontextmanager
-async def telegram_channel(
-    kb: KnowledgeBase, settings: TelegramSettings
-) -> AsyncIterator[HostedChannel]:
-    """The Telegram bot: polling beside the web server, or its webhook mounted in it."""
-    # python-telegram-bot is imported only when Telegram runs.
-    from bot.telegram.app import serve as serve_telegram
-
-    if settings.mode == "polling":
-        async with _polling("Telegram", lambda stop: serve_telegram(kb, settings, stop)) as hosted:
-            yield hosted
-        return
-
-    from telegram import BotCommand
-
-    from bot.telegram import messages as tmsg
-    from bot.telegram.app import ALLOWED_UPDATES, build_application
-    from bot.telegram.webhook import webhook_app
-
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
-    secret = settings.webhook_secret.get_secret_value()
-    url = settings.webhook_url
-    application = build_application(kb, settings)
-    async with application:
-        await application.bot.set_my_commands(
-            [BotCommand(name, text) for name, text in tmsg.COMMANDS.items()]
-        )
-        await application.start()
-
-        async def register() -> None:
-            await application.bot.set_webhook(
-                url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-            )
-            logger.info("Telegram bot @%s started (webhook)", application.bot.username)
-
-        receiver = webhook_app(application, settings.webhook_path, secret)
-        route = Route(settings.webhook_path, receiver, methods=["POST"])
-        try:
-            yield HostedChannel("Telegram", [route], register)
-        finally:
-            await application.stop()
-    logger.info("Telegram bot stopped")
-
-
-@contextlib.asynccontextmanager
-async def zalo_channel(kb: KnowledgeBase, settings: ZaloSettings) -> AsyncIterator[HostedChannel]:
-    """The Zalo bot: polling beside the web server, or its webhook mounted in it."""
-    from bot.zalo.app import DRAIN_SECONDS, build_client
-    from bot.zalo.app import serve as serve_zalo
-
-    if settings.mode == "polling":
-        async with _polling("Zalo", lambda stop: serve_zalo(kb, settings, stop)) as hosted:
-            yield hosted
-        return
-
-    from bot.zalo.handlers import ZaloChannel
-    from bot.zalo.pacing import PacedSender, Pacer
-    from bot.zalo.processor import UpdateProcessor
-    from bot.zalo.webhook import webhook_routes
-
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
-    secret = settings.webhook_secret.get_secret_value()
-    url = settings.webhook_url
-    async with build_client(settings) as client:
-        await client.get_me()
-        pacer = Pacer(
-            settings.reply_rate_per_second, settings.backoff_seconds, settings.max_backoff_seconds
-        )
-        channel = ZaloChannel(kb, settings, PacedSender(client, pacer))
-        processor = UpdateProcessor(channel.handle, settings.max_concurrent, settings.max_backlog)
-
-        async def register() -> None:
-            await client.set_webhook(url, secret)
-            logger.info("Zalo bot started (webhook)")
-
-        try:
-            yield HostedChannel(
-                "Zalo", webhook_routes(processor, settings.webhook_path, secret), register
-            )
-        finally:
-            await processor.drain(DRAIN_SECONDS)
-    logger.info("Zalo bot stopped")
 
 
 def _check_paths(site: Site, channels: list[HostedChannel]) -> None:
@@ -170,12 +91,11 @@ async def serve(
 ) -> None:
     """Run the web column and the given channels until ``stop`` is set or a channel fails."""
     site = await Site.load(kb, web)
-    async with contextlib.AsyncExitStack() as stack:
-        channels: list[HostedChannel] = []
-        if telegram is not None:
-            channels.append(await stack.enter_async_context(telegram_channel(kb, telegram)))
-        if zalo is not None:
-            channels.append(await stack.enter_async_context(zalo_channel(kb, zalo)))
+    async with (
+        running_channels(kb, telegram, zalo) as running,
+        contextlib.AsyncExitStack() as stack,
+    ):
+        channels = [await stack.enter_async_context(_hosted(c)) for c in running]
         _check_paths(site, channels)
 
         app = create_app(site, [route for c in channels for route in c.routes])

@@ -1,8 +1,8 @@
 """Running the Zalo bot: the client, the channel, delivery, and the webhook or long polling.
 
 ``running`` assembles everything but the source of events, so a shared web server can mount
-``ZaloBot.routes()`` on its own port; ``serve`` adds the source (its own webhook server, or
-long polling) and runs until told to stop.
+``ZaloBot.routes()`` on its own port; ``ZaloBot.receive`` is the source (its own webhook
+server, or long polling), and ``serve`` runs both until told to stop.
 """
 
 from __future__ import annotations
@@ -79,6 +79,35 @@ class ZaloBot:
         logger.info("Zalo bot %s started (polling)", self.name)
         await Poller(self.client, self.processor, self.settings.poll_timeout).run()
 
+    async def receive(self, stop: asyncio.Event) -> None:
+        """Take events on the bot's own webhook server, or by long polling, until ``stop``
+        is set; raises a ZaloError when polling fails for good (a revoked token)."""
+        settings = self.settings
+        server: WebhookServer | None = None
+        poller: asyncio.Task[None] | None = None
+        try:
+            if settings.mode == "webhook":
+                app = Starlette(routes=self.routes())
+                server = WebhookServer(app, settings.webhook_listen, settings.webhook_port)
+                await server.start()
+                await self.register_webhook()
+            else:
+                poller = asyncio.create_task(self.poll(), name="zalo-polling")
+
+            stopping = asyncio.create_task(stop.wait())
+            waiting = {stopping} | ({poller} if poller is not None else set())
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if poller is not None and poller.done():
+                poller.result()  # polling ends only by failing
+        finally:
+            if poller is not None and not poller.done():
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+            if server is not None:
+                await server.stop()
+
 
 @contextlib.asynccontextmanager
 async def running(
@@ -86,9 +115,9 @@ async def running(
 ) -> AsyncIterator[ZaloBot]:
     """The bot, with deliveries to Zalo users, until the block ends.
 
-    Zalo's sender joins ``delivery`` when given (the caller starts and stops that engine);
-    otherwise an engine of its own runs for the block. Raises a ZaloError when Zalo refuses
-    the token.
+    Zalo's sender joins ``delivery`` when given (the caller starts that engine, and stops it
+    before the block ends: the engine sends through a client that closes here); otherwise an
+    engine of its own runs for the block. Raises a ZaloError when Zalo refuses the token.
     """
     async with build_client(settings) as client:
         me = await client.get_me()
@@ -124,27 +153,4 @@ async def serve(
     Raises a ZaloError when Zalo refuses the token, at start or while polling.
     """
     async with running(kb, settings, delivery) as bot:
-        server: WebhookServer | None = None
-        poller: asyncio.Task[None] | None = None
-        try:
-            if settings.mode == "webhook":
-                app = Starlette(routes=bot.routes())
-                server = WebhookServer(app, settings.webhook_listen, settings.webhook_port)
-                await server.start()
-                await bot.register_webhook()
-            else:
-                poller = asyncio.create_task(bot.poll(), name="zalo-polling")
-
-            stopping = asyncio.create_task(stop.wait())
-            waiting = {stopping} | ({poller} if poller is not None else set())
-            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if poller is not None and poller.done():
-                poller.result()  # polling ends only by failing
-        finally:
-            if poller is not None and not poller.done():
-                poller.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await poller
-            if server is not None:
-                await server.stop()
+        await bot.receive(stop)

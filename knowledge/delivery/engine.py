@@ -1,10 +1,10 @@
 """The delivery loop: run due schedules, claim due rows, send them at each channel's pace.
 
-One engine runs per process (inside ``legalbot run``). It keeps at most
-``DELIVERY_CONCURRENCY`` rows claimed at a time: that is the whole in-flight window, the
-only messages a crash can leave in doubt. Outcomes are written back in small batches by one
-flusher task; a slot is freed only once its outcome is committed, so the window never
-grows while the database is slow.
+One engine runs per process (inside ``legalbot run`` or ``legalbot serve``), with every chat
+channel of the process added to it. It keeps at most ``DELIVERY_CONCURRENCY`` rows claimed
+at a time: that is the whole in-flight window, the only messages a crash can leave in doubt.
+Outcomes are written back in small batches by one flusher task; a slot is freed only once
+its outcome is committed, so the window never grows while the database is slow.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """``legalbot serve``: the web column and the chat channels in one process on one port, the
-webhooks of Telegram and Zalo mounted beside the pages; and its settings errors."""
+webhooks of Telegram and Zalo mounted beside the pages, one delivery engine sending to both;
+and its settings errors."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import subprocess
 import sys
@@ -20,13 +22,16 @@ from bot.telegram.settings import TelegramSettings
 from bot.web.serve import serve
 from bot.web.settings import WebSettings
 from bot.zalo.settings import ZaloSettings
+from knowledge.audiences import Recipient
 from knowledge.core import KnowledgeBase
 from tests.bot import fake_telegram, fake_zalo
 from tests.bot.web_support import SAFE_SCHOOL, open_web_kb, web_settings
+from tests.knowledge.delivery_support import broadcast_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 HELMET = "Không đội mũ bảo hiểm khi đi xe máy bị phạt bao nhiêu tiền?"
+TIP = "Mẹo tuần này: đội mũ bảo hiểm đạt chuẩn, cài quai đúng cách."
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -110,6 +115,31 @@ async def test_pages_api_and_both_webhooks_share_one_port(kb: KnowledgeBase) -> 
         assert home.status_code == 200 and asked.json()["status"] == "answered"
         assert refused.status_code == 403  # no secret header
         assert browsed.status_code == 404  # a GET falls through to the pages
+
+
+async def test_one_engine_delivers_to_both_webhook_channels(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("QUIET_HOURS", "")
+    monkeypatch.setenv("DELIVERY_POLL_SECONDS", "0.05")
+    caplog.set_level(logging.INFO, logger="knowledge.delivery.engine")
+    student, pupil = fake_telegram.FakeUser(7201, "Chi"), fake_zalo.user(7202)
+    port = fake_telegram.free_port()
+    async with fake_telegram.FakeTelegram() as telegram_api, fake_zalo.FakeZalo() as zalo_api:
+        telegram, zalo = telegram_webhook(telegram_api, port), zalo_webhook(zalo_api, port)
+        async with serving(kb, web_settings(port=port), telegram, zalo):
+            members = [Recipient("telegram", str(student.id)), Recipient("zalo", pupil.id)]
+            await broadcast_to(kb, members, TIP)
+            await telegram_api.wait_sent(student.id, timeout=10)
+            await zalo_api.wait_sent(pupil.id, timeout=10)
+
+    # Stopped and recorded by now: exactly one copy each.
+    assert telegram_api.texts(student.id) == [TIP]
+    assert zalo_api.texts(pupil.id) == [TIP]
+    logged = [record.getMessage() for record in caplog.records]
+    started = [line for line in logged if line.startswith("Delivery engine started")]
+    assert len(started) == 1 and " for telegram, zalo (worker " in started[0]
+    assert sum(line.startswith("Delivery engine stopped") for line in logged) == 1
 
 
 async def test_polling_channels_run_beside_the_web_column(kb: KnowledgeBase) -> None:

@@ -11,6 +11,8 @@ from knowledge.audiences import AudienceKind, AudienceStore, Recipient, Target, 
 from knowledge.core import KnowledgeBase
 from knowledge.delivery.engine import DeliveryEngine
 from knowledge.delivery.errors import DeliveryError
+from knowledge.delivery.ledger import Ledger
+from knowledge.delivery.models import Origin
 from knowledge.delivery.report import Report
 from knowledge.delivery.sender import ChannelPacing
 from knowledge.delivery.settings import DeliverySettings
@@ -59,6 +61,15 @@ async def audience_with(kb: KnowledgeBase, members: int, channel: str = "telegra
         audience.id, [Recipient(channel, str(1000 + i)) for i in range(members)]
     )
     return audience_target(audience)
+
+
+async def broadcast_to(kb: KnowledgeBase, members: list[Recipient], text: str) -> int:
+    """Queue ``text`` from the command line for a new class of ``members``; its id."""
+    store = AudienceStore(kb.sessions)
+    audience = await store.create(AudienceKind.CLASS, "10A9", "test")
+    await store.add_members(audience.id, members)
+    ledger = Ledger(kb.sessions, kb.engine.dialect.name)
+    return (await ledger.broadcast(audience_target(audience), text, Origin.CLI)).id
 
 
 def engine_for(
