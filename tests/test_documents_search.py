@@ -256,7 +256,7 @@ def test_building_in_small_chunks_gives_the_same_index(
 ) -> None:
     import numpy as np
 
-    from knowledge.documents import index as index_module
+    from knowledge import lexical as index_module
 
     documents = laws.documents[:3]
     whole = DocumentIndex(documents).index

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from knowledge.documents.index import SparseIndex
+from knowledge.lexical import SparseIndex
 from knowledge.normalize import fold, fold_words
 
 QUESTION_WORDS = (

@@ -26,10 +26,9 @@ import numpy as np
 from knowledge.core import ArticleHit
 from knowledge.documents.confidence import Confidence
 from knowledge.documents.excerpt import excerpt
-from knowledge.documents.index import IndexBuilder, SparseIndex
 from knowledge.documents.status import RANK_FACTOR, status_note
 from knowledge.documents.structure import Article, LegalDocument
-from knowledge.lexical import Bm25Params
+from knowledge.lexical import Bm25Params, IndexBuilder, SparseIndex
 from knowledge.normalize import normalize as default_normalize
 
 logger = logging.getLogger(__name__)
