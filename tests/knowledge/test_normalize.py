@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.normalize import Abbreviations, Normalizer, clean, fold, normalize
+from knowledge import normalize as normalize_module
+from knowledge.normalize import (
+    Abbreviations,
+    Normalizer,
+    _fold_words,
+    clean,
+    fold,
+    fold_words,
+    normalize,
+)
 from knowledge.paths import bundled_data_dir
 
 
@@ -108,3 +117,21 @@ def test_clean_is_idempotent_and_nfc(text: str) -> None:
     once = clean(text)
     assert clean(once) == once
     assert unicodedata.normalize("NFC", once) == once
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=120), vietnamese_text))
+def test_folding_token_by_token_gives_the_words_of_folding_the_whole_text(text: str) -> None:
+    # fold_words memoizes each whitespace-separated token; the memo must change nothing.
+    assert fold_words(text) == _fold_words(text)
+    assert fold_words(text) == _fold_words(text)  # second time from the memo
+
+
+def test_the_token_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalize_module, "TOKEN_MEMO_LIMIT", 100)
+    monkeypatch.setattr(normalize_module, "_TOKEN_MEMO", {})
+
+    words = fold_words(" ".join(f"từ{i}" for i in range(1_000)))
+
+    assert words[:2] == ["tu0", "tu1"] and len(words) == 1_000
+    assert len(normalize_module._TOKEN_MEMO) <= 100
