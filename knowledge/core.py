@@ -78,8 +78,11 @@ class KnowledgeBase:
         return kb
 
     async def close(self) -> None:
-        """Release database connections."""
-        await self.engine.dispose()
+        """Write what is buffered and release database connections."""
+        try:
+            await self.activity.close()
+        finally:
+            await self.engine.dispose()
 
     async def bootstrap(self) -> None:
         """Load the bundled FAQ and documents when the database has none."""

@@ -61,6 +61,7 @@ async def test_article_answers_when_the_faq_has_nothing(kb_with_laws: KnowledgeB
     assert "Luật Phòng, chống ma túy số 73/2021/QH14" in reply.text
     assert "đã được thay thế bởi Luật Phòng, chống ma túy 120/2025/QH15" in reply.text
     assert msg.ARTICLE_NOTE in reply.text
+    await kb_with_laws.activity.flush()
     async with kb_with_laws.sessions() as session:
         logged = (await session.scalars(select(QuestionLog.kind))).all()
     assert logged == ["article"]

@@ -140,6 +140,7 @@ def _unit_of(audiences: dict[int, Audience]) -> dict[int, list[int]]:
 async def build_report(kb: KnowledgeBase, year: int, now: datetime | None = None) -> YearReport:
     """Count everything of ``year``'s period from the database."""
     period = report_year(year)
+    await kb.activity.flush()
     async with kb.sessions() as session:
         audiences = {a.id: a for a in (await session.scalars(select(Audience))).all()}
         members = (

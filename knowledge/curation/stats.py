@@ -107,6 +107,7 @@ async def counts(kb: KnowledgeBase, period: Period, channel: str | None = None) 
     )
     if channel is not None:
         query = query.where(QuestionLog.channel == channel)
+    await kb.activity.flush()
     async with kb.sessions() as session:
         by_status = {status: int(n) for status, n in (await session.execute(query)).all()}
     withheld = by_status.pop("unsupported", 0)
@@ -132,6 +133,7 @@ async def top_questions(kb: KnowledgeBase, period: Period, limit: int = TOP) -> 
         .order_by(func.count().desc(), QuestionLog.entry_id)
         .limit(limit)
     )
+    await kb.activity.flush()
     async with kb.sessions() as session:
         rows = (await session.execute(query)).all()
     result = []

@@ -35,6 +35,7 @@ async def test_answers_votes_and_escalations_are_stored_anonymously(
             json={"question": HOSTILE_QUESTION, "entry_id": "t13-moi-truong-an-toan"},
         )
 
+    await web_kb.activity.flush()
     async with web_kb.sessions() as session:
         [logged] = (await session.scalars(select(QuestionLog))).all()
         [vote] = (await session.scalars(select(Feedback))).all()
@@ -57,6 +58,7 @@ async def test_refused_requests_write_nothing(web_kb: KnowledgeBase) -> None:
         await client.post("/api/feedback", json={"entry_id": "no-such-entry", "vote": 1})
         await client.post("/api/ask", content=b"{", headers={"content-type": "application/json"})
 
+    await web_kb.activity.flush()
     async with web_kb.sessions() as session:
         for table in (QuestionLog, Feedback, Unanswered):
             assert (await session.scalars(select(table))).all() == []

@@ -218,6 +218,7 @@ async def test_a_withheld_message_gets_the_kind_pointer_and_is_counted_anonymous
     bot: Bot, student: FakeUser
 ) -> None:
     async def unsupported_rows() -> list[QuestionLog]:
+        await bot.kb.activity.flush()
         async with bot.kb.sessions() as session:
             query = select(QuestionLog).where(QuestionLog.status == "unsupported")
             return list((await session.scalars(query)).all())

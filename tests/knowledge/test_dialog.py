@@ -16,6 +16,7 @@ def conversation() -> Conversation:
 
 
 async def count(kb: KnowledgeBase, model: type) -> int:
+    await kb.activity.flush()
     async with kb.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
