@@ -355,6 +355,7 @@ class Dialog:
             normalize(question),
             reason="user-request",
             best_entry_id=conversation.last_entry_id,
+            at_once=True,
         )
         shown = question if len(question) <= 120 else question[:117] + "…"
         text = msg.ESCALATED.format(question=shown, officer=self.kb.settings.legal_officer_contact)

@@ -76,6 +76,7 @@ async def test_below_the_threshold_goes_to_the_unanswered_log(kb_with_laws: Know
     reply = await Dialog(kb_with_laws).ask(conversation(), "trận bóng đá tối qua ai thắng")
 
     assert reply.kind is ReplyKind.UNANSWERED
+    await kb_with_laws.activity.flush()
     async with kb_with_laws.sessions() as session:
         questions = (await session.scalars(select(Unanswered.question))).all()
     assert questions == ["trận bóng đá tối qua ai thắng"]

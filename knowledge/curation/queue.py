@@ -134,6 +134,7 @@ class ReviewQueue:
             .order_by(Unanswered.created_at, Unanswered.id)
             .limit(MAX_OPEN_ROWS)
         )
+        await self.kb.activity.flush()
         async with self.kb.sessions() as session:
             rows = list((await session.scalars(query)).all())
         return group_rows(rows)

@@ -42,6 +42,7 @@ async def test_needs_check_entries_carry_a_note(kb: KnowledgeBase) -> None:
 async def test_unknown_question_is_logged_for_the_officer(kb: KnowledgeBase) -> None:
     reply = await Dialog(kb).ask(conversation(), "Thủ tục mua bán đất đai cần giấy tờ gì?")
     assert reply.kind is ReplyKind.UNANSWERED
+    await kb.activity.flush()
     async with kb.sessions() as session:
         rows = (await session.scalars(select(Unanswered))).all()
     assert [r.question for r in rows] == ["Thủ tục mua bán đất đai cần giấy tờ gì?"]
@@ -109,6 +110,7 @@ async def test_hostile_text_is_stored_verbatim_and_clean(kb: KnowledgeBase) -> N
     reply = await dialog.ask(conversation(), hostile)
     assert reply.kind is ReplyKind.UNANSWERED
     assert await kb.faq.count() == 3
+    await kb.activity.flush()
     async with kb.sessions() as session:
         stored = (await session.scalars(select(Unanswered.question))).one()
     assert "\x07" not in stored and stored.startswith("'; DROP TABLE")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from knowledge import activity
 from knowledge.activity import Asker
 from knowledge.core import KnowledgeBase
-from knowledge.db.models import QuestionLog, utcnow
+from knowledge.db.models import QuestionLog, Unanswered, utcnow
 from knowledge.settings import Settings
 
 ASKER = Asker("web", user_id="u1")
@@ -85,6 +85,24 @@ async def test_a_failed_write_keeps_the_rows_for_the_next_one(
     assert [r.status for r in await logged(kb)] == ["answered", "suggest"]
 
 
+async def test_unanswered_questions_are_batched_but_an_escalation_is_written_at_once(
+    kb: KnowledgeBase,
+) -> None:
+    async def stored() -> list[str]:
+        async with kb.sessions() as session:
+            return list((await session.scalars(select(Unanswered.question))).all())
+
+    await kb.activity.log_unanswered(ASKER, "câu hỏi một", "cau hoi mot", "no-match")
+    assert await stored() == []
+
+    await kb.activity.log_unanswered(
+        ASKER, "câu hỏi hai", "cau hoi hai", "user-request", at_once=True
+    )
+    assert await stored() == ["câu hỏi một", "câu hỏi hai"]
+    [row] = [r for r in await kb.activity.open_unanswered() if r.question == "câu hỏi hai"]
+    assert row.status == "open" and row.reason == "user-request" and row.user_id == "u1"
+
+
 async def test_pending_rows_are_capped_while_the_database_refuses_writes(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,4 +118,4 @@ async def test_pending_rows_are_capped_while_the_database_refuses_writes(
     with pytest.raises(ConnectionError):
         await kb.activity.flush()
 
-    assert len(kb.activity._pending) == 10
+    assert len(kb.activity._pending[QuestionLog]) == 10
