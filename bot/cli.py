@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from bot.ask_json import reply_json
 from bot.channels import running_channels
 from bot.logging_setup import configure_logging
+from bot.memory import freeze_loaded_objects
 from bot.telegram.settings import MISSING_TOKEN as MISSING_TELEGRAM_TOKEN
 from bot.telegram.settings import TelegramSettings, explain
 from bot.terminal import chat as terminal_chat
@@ -197,6 +198,7 @@ def run() -> None:
 
     async def _run() -> None:
         kb = await _open()
+        freeze_loaded_objects()
         try:
             await _serve_channels(
                 kb, telegram if telegram.bot_token else None, zalo if zalo.bot_token else None

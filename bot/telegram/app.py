@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.memory import freeze_loaded_objects
 from bot.telegram import messages as tmsg
 from bot.telegram.admin_handlers import register as register_admin
 from bot.telegram.errors import ErrorHandler
@@ -59,14 +59,6 @@ ALLOWED_UPDATES = [
 async def _set_commands(application: TelegramApp) -> None:
     commands = [BotCommand(name, text) for name, text in tmsg.COMMANDS.items()]
     await application.bot.set_my_commands(commands)
-
-
-def _freeze_loaded_objects() -> None:
-    """Hide what is loaded by now (the knowledge base: indexes, documents, some 100,000
-    objects) from the garbage collector. Every full collection would otherwise walk all of
-    it, pausing every chat for about 85 ms each time; new objects are collected as usual."""
-    gc.collect()
-    gc.freeze()
 
 
 def register(application: TelegramApp, channel: TelegramChannel) -> None:
@@ -191,7 +183,7 @@ async def running(
     engine = delivery or DeliveryEngine(kb, DeliverySettings())
     async with application, join_delivery(engine, application.bot):
         await _set_commands(application)
-        _freeze_loaded_objects()
+        freeze_loaded_objects()
         await application.start()
         try:
             if delivery is None:

@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute
 
 from bot.channels import RunningChannel, running_channels
 from bot.logging_setup import configure_logging
+from bot.memory import freeze_loaded_objects
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.settings import explain as explain_telegram
 from bot.web.app import create_app
@@ -166,6 +167,7 @@ def serve_command() -> None:
         except ContentError as exc:
             typer.echo(f"Error: the curated data is invalid.\n{exc}", err=True)
             raise typer.Exit(2) from exc
+        freeze_loaded_objects()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
