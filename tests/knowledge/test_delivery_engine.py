@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
@@ -154,7 +154,11 @@ async def test_pacing_spaces_messages_to_one_chat_and_overall(kb: KnowledgeBase)
 
 
 async def test_quiet_hours_hold_messages_until_morning(kb: KnowledgeBase) -> None:
-    clock = {"now": datetime(2026, 12, 3, 22, 0, tzinfo=LOCAL).astimezone(UTC)}
+    # The fake clock must run ahead of the real one: the rows are queued due "now" in real
+    # time, so a fixed date would stop them from ever being due once it has passed.
+    tomorrow = datetime.now(LOCAL).date() + timedelta(days=1)
+    evening = datetime.combine(tomorrow, time(22, 0), tzinfo=LOCAL)
+    clock = {"now": evening.astimezone(UTC)}
     sender = FakeSender()
     engine = engine_for(kb, sender, quiet_hours="21:00-06:30")
     engine._now = lambda: clock["now"]
@@ -164,7 +168,8 @@ async def test_quiet_hours_hold_messages_until_morning(kb: KnowledgeBase) -> Non
     await engine.start()
     await asyncio.sleep(0.3)
     assert sender.sent == []
-    clock["now"] = datetime(2026, 12, 4, 6, 30, tzinfo=LOCAL).astimezone(UTC)
+    morning = datetime.combine(tomorrow + timedelta(days=1), time(6, 30), tzinfo=LOCAL)
+    clock["now"] = morning.astimezone(UTC)
     report = await wait_done(engine, broadcast.id)
     await engine.stop()
     assert report.count(State.SENT) == 3
