@@ -343,6 +343,39 @@ async def _open_twice(url: str) -> dict[str, float]:
     return times
 
 
+async def _dialog_outcomes(url: str) -> dict[str, dict[str, int]]:
+    from collections import Counter
+
+    from knowledge.activity import Asker
+    from knowledge.core import KnowledgeBase
+    from knowledge.dialog import Conversation, Dialog
+
+    kb = await KnowledgeBase.open(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    try:
+        dialog = Dialog(kb)
+        counts: dict[str, Counter[str]] = {"A": Counter(), "B": Counter()}
+        for question in load_questions():
+            gold = {(g["law"].lower(), g["article"]) for g in question["gold"]}
+            reply = await dialog.ask(Conversation(Asker("bench")), question["question"])
+            cited = {
+                (str(s["document"]).lower(), s["article"]) for s in reply.sources if s["article"]
+            }
+            kind = reply.kind.value
+            if kind in ("answer", "article"):
+                kind += ", gold article cited" if cited & gold else ", no gold article"
+            counts[half(question["id"])][kind] += 1
+    finally:
+        await kb.close()
+    return {part: dict(sorted(c.items())) for part, c in counts.items()}
+
+
+def dialog_outcomes() -> dict[str, dict[str, int]]:
+    """What a user gets for each dev question through the whole dialog (FAQ first, then the
+    document base), on a fresh SQLite database with the bundled data."""
+    with tempfile.TemporaryDirectory() as folder:
+        return asyncio.run(_dialog_outcomes(f"sqlite+aiosqlite:///{folder}/bench.db"))
+
+
 def start_time() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         return asyncio.run(_open_twice(f"sqlite+aiosqlite:///{folder}/bench.db"))
@@ -387,8 +420,10 @@ def main() -> None:
         print(json.dumps(result) if args.json else json.dumps(result, indent=1))
         return
     report: dict[str, Any] = {"quality": quality(load_corpus())}
+    report["dialog"] = dialog_outcomes()
     if not args.json:
         _print_quality(report["quality"])
+        print("Through the dialog:", json.dumps(report["dialog"], ensure_ascii=False, indent=1))
     if not args.quality_only:
         report["speed"] = {
             "bundled": _in_subprocess(0),

@@ -15,9 +15,11 @@ from knowledge.content_schema import FaqEntryData, Source, Topic
 from knowledge.db.engine import create_engine, migrate, session_factory
 from knowledge.faq_store import FaqStore
 from knowledge.matcher import FaqMatcher, IndexedEntry, MatchResult, Thresholds
-from knowledge.normalize import default_normalizer
+from knowledge.normalize import default_normalizer, normalize
 from knowledge.notify import Notifier
 from knowledge.paths import bundled_data_dir
+from knowledge.scope import FILE_NAME as SCOPE_FILE
+from knowledge.scope import ScopeFinder, ScopeTerms
 from knowledge.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ class KnowledgeBase:
         self.notifier: Notifier | None = None
         self._entries: dict[str, FaqEntryData] = {}
         self._matcher = FaqMatcher([], default_normalizer())
+        # A data directory without its own scope terms uses the bundled ones.
+        scope_file = self.data_dir / SCOPE_FILE
+        if not scope_file.is_file():
+            scope_file = bundled_data_dir() / SCOPE_FILE
+        self.scope: ScopeFinder = ScopeTerms.load(scope_file).compile(default_normalizer())
 
     @classmethod
     async def open(cls, settings: Settings | None = None) -> KnowledgeBase:
@@ -112,17 +119,30 @@ class KnowledgeBase:
             IndexedEntry(e.id, e.questions, e.answer) for e in entries if e.status == "active"
         ]
         s = self.settings
+        normalizer = default_normalizer()
         self._matcher = FaqMatcher(
             active,
-            default_normalizer(),
+            normalizer,
             Thresholds(
                 answer=s.answer_threshold,
                 suggest=s.suggest_threshold,
                 margin=s.ambiguity_margin,
                 max_suggestions=s.max_suggestions,
             ),
+            scope=self.scope,
         )
         logger.debug("Matcher rebuilt with %d active entries", len(active))
+
+    def unexplained(self, question: str, *texts: str) -> list[str]:
+        """Scope terms of ``question`` (another country, group, thing) that none of
+        ``texts`` mentions."""
+        if not self.scope:
+            return []
+        asked = self.scope.find(normalize(question).split())
+        if not asked:
+            return []
+        covered = self.scope.find_all(normalize(text).split() for text in texts)
+        return self.scope.names(asked - covered)
 
     def match(self, text: str) -> MatchResult:
         """Match a question against the active entries."""

@@ -185,14 +185,23 @@ class Dialog:
                 await self._log(conversation, reply, entry.topic)
                 return reply
 
-        if result.status == "suggest":
-            reply = self._suggest(conversation, result.candidates)
+        # An unsure FAQ match does not hide a clause of the law that fits the question well:
+        # questions worded like the law itself find their article, not a loose FAQ entry
+        # (bench/faq_matcher.py, dialog section). The FAQ entries stay offered under it.
+        settings = self.kb.settings
+        unsure = result.status == "suggest"
+        threshold = (
+            settings.document_over_suggestions_threshold if unsure else settings.document_threshold
+        )
+        article = self._article(question, threshold)
+        if article is not None:
+            related = result.candidates if unsure else []
+            reply = self._article_reply(conversation, article, related)
             await self._log(conversation, reply, None)
             return reply
 
-        article = self._article(question)
-        if article is not None:
-            reply = self._article_reply(conversation, article)
+        if result.status == "suggest":
+            reply = self._suggest(conversation, result.candidates)
             await self._log(conversation, reply, None)
             return reply
 
@@ -247,12 +256,16 @@ class Dialog:
             escalate=True,
         )
 
-    def _suggest(self, conversation: Conversation, candidates: list[Candidate]) -> Reply:
+    def _suggestions(self, candidates: list[Candidate]) -> list[Suggestion]:
         suggestions: list[Suggestion] = []
         for candidate in candidates:
             entry = self.kb.entry(candidate.entry_id)
             if entry is not None:
                 suggestions.append(Suggestion(entry.id, entry.main_question, candidate.score))
+        return suggestions
+
+    def _suggest(self, conversation: Conversation, candidates: list[Candidate]) -> Reply:
+        suggestions = self._suggestions(candidates)
         options = [Option(s.question, entry_payload(s.id)) for s in suggestions]
         conversation.options = options
         return Reply(
@@ -265,16 +278,26 @@ class Dialog:
             escalate=True,
         )
 
-    def _article(self, question: str) -> ArticleHit | None:
+    def _article(self, question: str, threshold: float) -> ArticleHit | None:
         documents = self.kb.documents
         if documents is None:
             return None
         hits = documents.search(question, limit=1)
-        if hits and hits[0].score >= self.kb.settings.document_threshold:
-            return hits[0]
-        return None
+        if not hits or hits[0].score < threshold:
+            return None
+        hit = hits[0]
+        # A question about another country or group than the clause names is not answered
+        # by it, however many words they share (knowledge.scope).
+        missing = self.kb.unexplained(question, hit.article_title, hit.text)
+        if missing:
+            logger.debug("Not quoting Điều %s: the question names %s", hit.article, missing)
+            return None
+        return hit
 
-    def _article_reply(self, conversation: Conversation, hit: ArticleHit) -> Reply:
+    def _article_reply(
+        self, conversation: Conversation, hit: ArticleHit, related: list[Candidate] | None = None
+    ) -> Reply:
+        """The clause as the answer; ``related`` FAQ entries are offered under it."""
         where = f"Điều {hit.article}" + (f", khoản {hit.clause}" if hit.clause else "")
         # Constitutions are cited by name ("Hiến pháp 2013"), laws by name and number.
         law = f"{hit.document} số {hit.number}" if hit.number[:1].isdigit() else hit.number
@@ -288,10 +311,15 @@ class Dialog:
         if hit.status_note:
             parts.append(hit.status_note)
         parts.append(msg.ARTICLE_NOTE)
-        conversation.options = []
+        suggestions = self._suggestions(related or [])
+        options = [Option(s.question, entry_payload(s.id)) for s in suggestions]
+        if options:
+            parts += ["", msg.ARTICLE_RELATED]
+        conversation.options = options
         return Reply(
             ReplyKind.ARTICLE,
             "\n".join(parts),
+            options,
             status="answered",
             score=hit.score,
             sources=[
@@ -302,6 +330,7 @@ class Dialog:
                     "clause": hit.clause,
                 }
             ],
+            suggestions=suggestions,
             feedback=True,
             escalate=True,
             article=hit,

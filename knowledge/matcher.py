@@ -14,6 +14,7 @@ numbers that mean the same thing for every question.
 
 from __future__ import annotations
 
+import logging
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ from knowledge.lexical import (
     spans,
     terms,
 )
+from knowledge.scope import NO_SCOPE, ScopeFinder
+
+logger = logging.getLogger(__name__)
 
 MatchStatus = Literal["answered", "suggest", "unanswered"]
 
@@ -103,6 +107,8 @@ class MatchResult:
 
     status: MatchStatus
     candidates: list[Candidate] = field(default_factory=list)
+    # Scope terms of the question that the best entry never mentions (knowledge.scope).
+    out_of_scope: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -121,29 +127,39 @@ class FaqMatcher:
         weights: FusionWeights | None = None,
         params: Bm25Params | None = None,
         recall: RecallLimits | None = None,
+        scope: ScopeFinder = NO_SCOPE,
     ) -> None:
-        """Build the indexes."""
+        """Build the indexes; ``scope`` finds the narrowing words an answer must cover."""
         self.normalize = normalize
+        self.scope = scope
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or FusionWeights()
         self.recall = recall or RecallLimits()
         self._entry_ids = [e.id for e in entries]
+        self._position = {entry_id: i for i, entry_id in enumerate(self._entry_ids)}
         params = params or Bm25Params(k1=1.2, b=0.75)
 
         # Unit i of both indexes is entry i: all its phrasings as one text, and its answer.
         questions = IndexBuilder()
         answers = IndexBuilder()
         phrasings = _PhrasingsBuilder()
+        nothing: frozenset[int] = frozenset()
+        self._scope_of: list[frozenset[int]] = []
         for entry in entries:
             words: list[str] = []
+            texts: list[list[str]] = []
             for text in entry.questions:
                 phrasing = normalize(text).split()
                 if phrasing:
                     phrasings.add(text, phrasing, questions.vocabulary)
                     words.extend(phrasing)
+                    texts.append(phrasing)
             questions.add(words)
-            answers.add(normalize(entry.answer).split())
+            answer = normalize(entry.answer).split()
+            answers.add(answer)
             phrasings.end_entry()
+            texts.append(answer)
+            self._scope_of.append(scope.find_all(texts) if scope else nothing)
         self.index = questions.build(params, forward=True)
         self.answers = answers.build(params, forward=True)
         self._phrasings = phrasings.build(self.index)
@@ -218,11 +234,27 @@ class FaqMatcher:
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         # A clear winner is answered; two near-equal entries mean the question is ambiguous.
         close = top.score - runner_up < limits.margin
-        if top.score >= limits.answer and not close:
+        unexplained = self._unexplained(text, top.entry_id) if not close else ()
+        if top.score >= limits.answer and not close and not unexplained:
             return MatchResult("answered", candidates)
 
         plausible = [c for c in candidates if c.score >= limits.suggest]
-        return MatchResult("suggest", plausible[: limits.max_suggestions])
+        return MatchResult("suggest", plausible[: limits.max_suggestions], unexplained)
+
+    def _unexplained(self, text: str, entry_id: str) -> tuple[str, ...]:
+        """Scope terms of the question that the entry never mentions: a question about
+        another country, group or thing than the entry covers is only suggested."""
+        if not self.scope:
+            return ()
+        asked = self.scope.find(self.normalize(text).split())
+        if not asked:
+            return ()
+        missing = asked - self._scope_of[self._position[entry_id]]
+        if missing:
+            names = self.scope.names(missing)
+            logger.debug("Not answering with %s: the question names %s", entry_id, names)
+            return tuple(names)
+        return ()
 
 
 class _Query:

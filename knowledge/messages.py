@@ -63,6 +63,7 @@ ARTICLE_INTRO = (
     "Mình chưa có câu trả lời soạn sẵn. Đây là quy định của pháp luật gần nhất với câu hỏi:"
 )
 ARTICLE_NOTE = "Đây là nguyên văn điều luật, không phải câu trả lời đã được cán bộ pháp chế soạn."
+ARTICLE_RELATED = "Các câu hỏi gần với câu hỏi của bạn trong bộ hỏi – đáp:"
 
 ESCALATED = (
     "Cảm ơn bạn. Câu hỏi “{question}” đã được chuyển cho {officer}. "

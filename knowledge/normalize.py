@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -95,6 +95,8 @@ _MARKS_RE = re.compile("[\u0300-\u036f]+")
 # a dictionary hit instead of a Unicode decomposition, a regex and a byte translation. The
 # memo is cleared when full, which bounds its memory against floods of made-up tokens.
 _TOKEN_MEMO: dict[str, str] = {}
+# Most questions have no number glued to a word; this cheap test skips the unit rules.
+_DIGIT_LETTER_RE = re.compile(r"[0-9][a-z]")
 TOKEN_MEMO_LIMIT = 50_000
 
 
@@ -143,6 +145,7 @@ class Abbreviations:
     tokens: Mapping[str, str] = field(default_factory=dict)
     context: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
     phrases: Mapping[str, str] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Abbreviations:
@@ -157,7 +160,8 @@ class Abbreviations:
             for k, v in (raw.get("context") or {}).items()
         }
         phrases = {fold(str(k)): fold(str(v)) for k, v in (raw.get("phrases") or {}).items()}
-        rules = cls(tokens=tokens, context=context, phrases=phrases)
+        units = {fold(str(k)): fold(str(v)) for k, v in (raw.get("units") or {}).items()}
+        rules = cls(tokens=tokens, context=context, phrases=phrases, units=units)
         rules.check()
         return rules
 
@@ -178,14 +182,28 @@ class Abbreviations:
             for key in self.phrases:
                 if f" {key} " in f" {output} ":
                     raise ValueError(f"phrase output {output!r} contains phrase {key!r}")
+        for unit, output in self.units.items():
+            if not unit.isalpha() or not output or not all(w.isalpha() for w in output.split()):
+                raise ValueError(f"unit {unit!r} -> {output!r}: both must be letters only")
 
     @property
     def phrase_pattern(self) -> re.Pattern[str] | None:
         """One alternation over all phrases, longest first, on word boundaries."""
         if not self.phrases:
             return None
-        alternatives = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
-        return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+        return re.compile(rf"(?<![a-z0-9])(?:{_longest_first(self.phrases)})(?![a-z0-9])")
+
+    @property
+    def unit_pattern(self) -> re.Pattern[str] | None:
+        """A number glued to a unit (``17t``, ``5tr``, ``30k``), on word boundaries."""
+        if not self.units:
+            return None
+        return re.compile(rf"(?<![a-z0-9])([0-9]+)({_longest_first(self.units)})(?![a-z0-9])")
+
+
+def _longest_first(keys: Iterable[str]) -> str:
+    """A regular expression alternation of ``keys``; longer keys are tried first."""
+    return "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
 
 
 class Normalizer:
@@ -199,6 +217,8 @@ class Normalizer:
         self._any_rule = set(self._tokens) | set(self._context)
         self._context_keys = set(self._context)
         self._phrase_starts = {p.split()[0] for p in self._phrases}
+        self._units = dict(rules.units)
+        self._unit_re = rules.unit_pattern
 
     def __call__(self, text: str) -> str:
         """Return the matching key of ``text``."""
@@ -217,7 +237,13 @@ class Normalizer:
             candidates if candidates is not None else key.split()
         ):
             key = self._phrase_re.sub(self._replace_phrase, key)
+        if self._unit_re is not None and _DIGIT_LETTER_RE.search(key):
+            # Numbers typed with their unit ("em 17t", "5tr") read as number and word.
+            key = self._unit_re.sub(self._replace_unit, key)
         return key
+
+    def _replace_unit(self, match: re.Match[str]) -> str:
+        return f"{match.group(1)} {self._units[match.group(2)]}"
 
     def _replace_phrase(self, match: re.Match[str]) -> str:
         return self._phrases[match.group(0)]

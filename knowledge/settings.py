@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Confidence of knowledge.documents (0-100) needed to quote a clause; calibrated with
     # bench/doc_retrieval.py so that out-of-scope chat gets no article.
     document_threshold: float = Field(default=52.0, ge=0, le=100)
+    # When the FAQ offers suggestions, a clause is shown instead only from this confidence:
+    # two half matches disagree, so the law must match clearly (bench/faq_matcher.py).
+    document_over_suggestions_threshold: float = Field(default=70.0, ge=0, le=100)
     max_question_chars: int = Field(default=1000, ge=50, le=10000)
 
     legal_officer_contact: str = "cán bộ pháp chế của trường"

@@ -80,3 +80,28 @@ async def test_below_the_threshold_goes_to_the_unanswered_log(kb_with_laws: Know
     async with kb_with_laws.sessions() as session:
         questions = (await session.scalars(select(Unanswered.question))).all()
     assert questions == ["trận bóng đá tối qua ai thắng"]
+
+
+async def test_a_clause_that_fits_beats_an_unsure_faq_match(kb_with_laws: KnowledgeBase) -> None:
+    # The FAQ only half-matches ("học", "trong"): suggestions alone would hide the article.
+    question = "người học có quyền được tôn trọng, bình đẳng về cơ hội học tập trong giờ học không"
+    assert kb_with_laws.match(question).status == "suggest"
+
+    reply = await Dialog(kb_with_laws).ask(conversation(), question)
+
+    assert reply.kind is ReplyKind.ARTICLE and reply.status == "answered"
+    assert reply.article is not None and reply.article.article == "83"
+    # The FAQ entries stay on offer under the article, and a number picks one.
+    assert [s.id for s in reply.suggestions] == ["t15-dien-thoai-trong-lop"]
+    assert msg.ARTICLE_RELATED in reply.text
+    assert [o.payload for o in reply.options] == ["e:t15-dien-thoai-trong-lop"]
+
+
+async def test_a_clause_is_not_quoted_for_another_country(kb_with_laws: KnowledgeBase) -> None:
+    question = "ở Nhật cai nghiện ma túy tự nguyện tại gia đình là như thế nào"
+    assert kb_with_laws.documents is not None
+    assert kb_with_laws.documents.search(question, 1)[0].article == "30"
+
+    reply = await Dialog(kb_with_laws).ask(conversation(), question)
+
+    assert reply.kind is not ReplyKind.ARTICLE and reply.status != "answered"

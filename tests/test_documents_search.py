@@ -12,7 +12,7 @@ import pytest
 from knowledge.documents.excerpt import MAX_EXCERPT_CHARS
 from knowledge.documents.loader import bundled_documents
 from knowledge.documents.search import DocumentIndex, SearchParams
-from knowledge.documents.status import status_note
+from knowledge.documents.status import RANK_FACTOR, rank_factor, status_note
 from knowledge.documents.structure import Article, Clause, DocumentMeta, LegalDocument
 from knowledge.paths import bundled_data_dir
 from knowledge.settings import Settings
@@ -208,6 +208,40 @@ def test_a_better_match_from_a_replaced_law_still_wins() -> None:
 
     best = DocumentIndex([old, new]).search("trồng cây có chứa chất ma túy", limit=1)[0]
     assert best.number == "73/2021/QH14"
+
+
+def test_a_replaced_law_is_not_demoted_while_its_successor_is_missing() -> None:
+    old = _law("73/2021/QH14", "replaced", "Trồng cây có chứa chất ma túy.")
+    new = _law("120/2025/QH15", "in force", "Trồng cây có chứa chất ma túy.")
+
+    assert rank_factor(old.meta, [old]) == 1.0
+    assert rank_factor(old.meta, [old, new]) == RANK_FACTOR["replaced"]
+    assert rank_factor(new.meta, [old, new]) == 1.0
+    expired = dataclasses.replace(old.meta, status="expired", changed_by=None)
+    assert rank_factor(expired, [old]) == RANK_FACTOR["expired"]
+
+
+def test_a_list_question_answered_by_the_title_shows_the_article_whole() -> None:
+    # "có" is also in clause 2's text; that must not make clause 2 the answer.
+    duties = Article(
+        "17",
+        "Nghĩa vụ của viên chức trong hoạt động nghề nghiệp",
+        (
+            Clause("1", "Thực hiện công việc được giao bảo đảm thời gian và chất lượng."),
+            Clause("2", "Chấp hành sự phân công của người có thẩm quyền."),
+        ),
+    )
+    # Like every real law, most clauses have "có" somewhere.
+    others = tuple(
+        Article(str(18 + i), f"Quy định số {i}", (Clause("1", f"Cơ quan có trách nhiệm {i}."),))
+        for i in range(12)
+    )
+    meta = DocumentMeta(name="Luật Viên chức", number="58/2010/QH12")
+    index = DocumentIndex([LegalDocument(meta, (duties, *others))])
+
+    hit = index.search("Viên chức có những nghĩa vụ gì trong hoạt động nghề nghiệp?", 1)[0]
+    assert hit.article == "17" and hit.clause is None
+    assert "1. Thực hiện" in hit.text and "2. Chấp hành" in hit.text
 
 
 def test_pruned_search_agrees_with_exact_scoring(laws: DocumentIndex) -> None:

@@ -89,6 +89,29 @@ def content_words(words: Sequence[str]) -> list[int]:
     return [i for i in range(len(words)) if i not in dropped]
 
 
+# Syllables in this share of the rarest term's IDF or less (``có``, ``của``: in more than
+# half of all clauses) say nothing about which clause a question is about.
+COMMON_IDF_SHARE = 0.1
+
+
+def content_keys(index: SparseIndex, words: Sequence[str]) -> set[int]:
+    """Term keys of a question that say what it is about: its syllables and adjacent pairs
+    without question words (``gì``, ``bao nhiêu``) and without syllables found nearly
+    everywhere (``có``, ``của``)."""
+    keep = content_words(words)
+    ids = {i: index.vocabulary.get(words[i], -1) for i in keep}
+    keys = {k for k in ids.values() if k >= 0}
+    keys.update(
+        (ids[i] + 1) * index.span + ids[i + 1]
+        for i in keep
+        if i + 1 in ids and ids[i] >= 0 and ids[i + 1] >= 0
+    )
+    ordered = np.array(sorted(keys), dtype=np.int64)
+    terms, found = index.lookup(ordered)
+    informative = index.idf[terms] > COMMON_IDF_SHARE * index.max_idf
+    return set(ordered[found][informative].tolist())
+
+
 class Confidence:
     """A question's evidence, computed once, scored against any unit."""
 

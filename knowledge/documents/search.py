@@ -24,9 +24,9 @@ from datetime import date
 import numpy as np
 
 from knowledge.core import ArticleHit
-from knowledge.documents.confidence import Confidence
+from knowledge.documents.confidence import Confidence, content_keys
 from knowledge.documents.excerpt import excerpt
-from knowledge.documents.status import RANK_FACTOR, status_note
+from knowledge.documents.status import rank_factor, status_note
 from knowledge.documents.structure import Article, LegalDocument
 from knowledge.lexical import Bm25Params, IndexBuilder, SparseIndex
 from knowledge.normalize import normalize as default_normalize
@@ -104,7 +104,7 @@ class DocumentIndex:
         self.unit_clause = owners[:, 1]
         self.unit_line = owners[:, 2]
         self.article_doc = np.array(article_doc, dtype=np.int32)
-        factors = [RANK_FACTOR[d.meta.status] for d in self.documents]
+        factors = [rank_factor(d.meta, self.documents) for d in self.documents]
         self.article_factor = np.array(factors, dtype=np.float32)[self.article_doc]
         self._article_at = {
             (int(d), a.number): i
@@ -188,7 +188,10 @@ class DocumentIndex:
         best = np.argpartition(-article_scores, k - 1)[:k]
         best = best[np.argsort(-article_scores[best], kind="stable")]
         corrected = [a != b for a, b in zip(words, typed, strict=True)]
-        question = set(keys.tolist())
+        # Which clause to show is decided by what the question is about, not by the words
+        # every question has: "có" in "Viên chức có những nghĩa vụ gì" picked a clause
+        # that only shares "có" with it, where the article from its beginning is the answer.
+        question = content_keys(self.index, words)
         evidence = Confidence(self.index, words, corrected, text, params.evidence)
         ranked: list[RankedArticle] = []
         ceiling = 100.0

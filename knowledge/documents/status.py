@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from knowledge.documents.structure import DocumentMeta
+from knowledge.documents.structure import DocumentMeta, LegalDocument
 
 # How much a document's match counts when ranking: a text in force ranks above a replaced
 # one that matches as well, while a much better match from a replaced law still wins.
 RANK_FACTOR = {"in force": 1.0, "amended": 0.97, "replaced": 0.9, "expired": 0.85}
+
+
+def rank_factor(meta: DocumentMeta, documents: Sequence[LegalDocument]) -> float:
+    """The ranking factor of a document among ``documents``.
+
+    An amended or replaced text only gives way to the text that changed it: while that text
+    is not in the base, demoting the old one would only let unrelated laws outrank it (the
+    prohibited acts on cyberspace of Luật An ninh mạng 2018 lost to a clause on films
+    shown online). Its status note still tells the user it has changed.
+    """
+    if meta.status in ("amended", "replaced"):
+        by = meta.changed_by or ""
+        if not any(d.meta.number in by for d in documents if d.meta.number != meta.number):
+            return 1.0
+    return RANK_FACTOR[meta.status]
 
 
 def document_title(meta: DocumentMeta) -> str:

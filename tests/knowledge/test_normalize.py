@@ -74,6 +74,27 @@ def test_rules_that_would_expand_twice_are_refused(tmp_path: Path) -> None:
         Abbreviations.load(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("con trai 17t có phải đi nghĩa vụ", "con trai 17 tuoi co phai di nghia vu"),
+        ("e gái 4t ngồi sau xe", "em gai 4 tuoi ngoi sau xe"),
+        ("góp 5tr, mỗi trận 30k", "gop 5 trieu moi tran 30 nghin"),
+        ("làm thêm 4h/ngày", "lam them 4 gio ngay"),
+        ("xe 50cc, bằng A1, Điều 12", "xe 50cc bang a1 dieu 12"),
+    ],
+)
+def test_numbers_typed_with_their_unit(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_a_unit_rule_must_be_letters(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("units:\n  t: '17'\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="letters only"):
+        Abbreviations.load(path)
+
+
 def test_multiword_token_rule_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text("tokens:\n  sao z: sao vay\n", encoding="utf-8")
