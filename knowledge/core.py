@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from knowledge import answer_kinds
 from knowledge.activity import ActivityStore
 from knowledge.content import load_faq, load_topics
 from knowledge.content_schema import FaqEntryData, Source, Topic
@@ -134,15 +135,17 @@ class KnowledgeBase:
         logger.debug("Matcher rebuilt with %d active entries", len(active))
 
     def unexplained(self, question: str, *texts: str) -> list[str]:
-        """Scope terms of ``question`` (another country, group, thing) that none of
-        ``texts`` mentions."""
-        if not self.scope:
-            return []
-        asked = self.scope.find(normalize(question).split())
-        if not asked:
-            return []
-        covered = self.scope.find_all(normalize(text).split() for text in texts)
-        return self.scope.names(asked - covered)
+        """What ``question`` asks about that none of ``texts`` covers: scope terms (another
+        country, group, thing) and figures (an amount, a duration, an age)."""
+        key = normalize(question)
+        keys = [normalize(text) for text in texts]
+        gives = answer_kinds.given(" ".join(keys), " ".join(texts))
+        missing = sorted(answer_kinds.asked(key) - gives)
+        if self.scope:
+            found = self.scope.find(key.split())
+            if found:
+                missing += self.scope.names(found - self.scope.find_all(k.split() for k in keys))
+        return missing
 
     def match(self, text: str) -> MatchResult:
         """Match a question against the active entries."""

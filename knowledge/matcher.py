@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.answer_kinds import asked, given
 from knowledge.lexical import (
     Bm25Params,
     FloatArray,
@@ -145,6 +146,8 @@ class FaqMatcher:
         phrasings = _PhrasingsBuilder()
         nothing: frozenset[int] = frozenset()
         self._scope_of: list[frozenset[int]] = []
+        # Figures each answer gives (an amount, a duration, an age); None: no answer text.
+        self._gives: list[frozenset[str] | None] = []
         for entry in entries:
             words: list[str] = []
             texts: list[list[str]] = []
@@ -160,6 +163,7 @@ class FaqMatcher:
             phrasings.end_entry()
             texts.append(answer)
             self._scope_of.append(scope.find_all(texts) if scope else nothing)
+            self._gives.append(given(" ".join(answer), entry.answer) if answer else None)
         self.index = questions.build(params, forward=True)
         self.answers = answers.build(params, forward=True)
         self._phrasings = phrasings.build(self.index)
@@ -242,19 +246,22 @@ class FaqMatcher:
         return MatchResult("suggest", plausible[: limits.max_suggestions], unexplained)
 
     def _unexplained(self, text: str, entry_id: str) -> tuple[str, ...]:
-        """Scope terms of the question that the entry never mentions: a question about
-        another country, group or thing than the entry covers is only suggested."""
-        if not self.scope:
-            return ()
-        asked = self.scope.find(self.normalize(text).split())
-        if not asked:
-            return ()
-        missing = asked - self._scope_of[self._position[entry_id]]
-        if missing:
-            names = self.scope.names(missing)
-            logger.debug("Not answering with %s: the question names %s", entry_id, names)
-            return tuple(names)
-        return ()
+        """What the question asks about that the entry does not cover: scope terms it never
+        mentions (another country, group or thing), and figures its answer does not give
+        (an amount, a duration, an age). Such a question is only suggested the entry."""
+        key = self.normalize(text)
+        position = self._position[entry_id]
+        names: list[str] = []
+        if self.scope:
+            found = self.scope.find(key.split())
+            if found:
+                names += self.scope.names(found - self._scope_of[position])
+        gives = self._gives[position]
+        if gives is not None:
+            names += sorted(asked(key) - gives)
+        if names:
+            logger.debug("Not answering with %s: not covered %s", entry_id, names)
+        return tuple(names)
 
 
 class _Query:
