@@ -129,8 +129,10 @@ class FaqMatcher:
         params: Bm25Params | None = None,
         recall: RecallLimits | None = None,
         scope: ScopeFinder = NO_SCOPE,
+        check_answer_kinds: bool = True,
     ) -> None:
-        """Build the indexes; ``scope`` finds the narrowing words an answer must cover."""
+        """Build the indexes; ``scope`` finds the narrowing words an answer must cover, and
+        ``check_answer_kinds`` asks that an answer give the figure a question asks for."""
         self.normalize = normalize
         self.scope = scope
         self.thresholds = thresholds or Thresholds()
@@ -163,7 +165,8 @@ class FaqMatcher:
             phrasings.end_entry()
             texts.append(answer)
             self._scope_of.append(scope.find_all(texts) if scope else nothing)
-            self._gives.append(given(" ".join(answer), entry.answer) if answer else None)
+            known = answer and check_answer_kinds
+            self._gives.append(given(" ".join(answer), entry.answer) if known else None)
         self.index = questions.build(params, forward=True)
         self.answers = answers.build(params, forward=True)
         self._phrasings = phrasings.build(self.index)

@@ -265,7 +265,7 @@ async def test_a_5000_character_answer_arrives_whole_in_order(
     bot: Bot, student: FakeUser, long_article: LongArticle
 ) -> None:
     await started(bot, student)
-    await bot.fake.send(student, "đối xử công bằng với người khuyết tật")
+    await bot.fake.send(student, "người học có được đối xử công bằng không")
     await bot.fake.wait_for(lambda: bot.fake.texts(student.id)[-1].endswith(zmsg.ESCALATE_HINT))
     parts = bot.fake.texts(student.id)[1:]
     assert len(parts) >= 3 and all(len(p) <= 2000 for p in parts)
