@@ -7,7 +7,8 @@ Usage (from the repository root, in the project's virtualenv):
 
 Quality uses ``bench/data/faq_paraphrases_<set>.jsonl`` (questions written apart from the FAQ,
 with the id of the entry that answers them) and the out-of-scope questions of
-``bench/data/out_of_scope_<set>.jsonl`` (for ``dev``, also ``out_of_scope_dev2.jsonl``).
+``bench/data/out_of_scope_<set>.jsonl`` (for ``dev`` also ``_dev2`` to ``_dev4``, for ``test2``
+also ``_test3`` and ``_test4``).
 Thresholds and the scope terms are tuned on the dev files only; ``test`` and ``test2`` are for
 reporting (``test2`` was written later, by other authors, after ``test`` had been used).
 
@@ -54,12 +55,13 @@ from knowledge.scope import NO_SCOPE, ScopeFinder, ScopeTerms  # noqa: E402
 from knowledge.settings import Settings  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-# Paraphrases and out-of-scope files of each set. The second and third out-of-scope files
-# were written later by other authors; test3 has a larger share of hard near misses (50 %).
+# Paraphrases and out-of-scope files of each set. The later out-of-scope files were written
+# by other authors; near misses are 20 % of test and test4, 30 % of dev2 and test2, 50 % of
+# dev3 and test3, and all of dev4.
 SETS = {
-    "dev": ("dev", ["dev", "dev2", "dev3"]),
+    "dev": ("dev", ["dev", "dev2", "dev3", "dev4"]),
     "test": ("test", ["test"]),
-    "test2": ("test2", ["test2", "test3"]),
+    "test2": ("test2", ["test2", "test3", "test4"]),
 }
 
 
