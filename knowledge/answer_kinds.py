@@ -36,7 +36,8 @@ KINDS = (
             "|muc phat|het bao nhieu|ton bao nhieu|mat bao nhieu|phi bao nhieu|gia bao nhieu"
             "|nhieu tien|may trieu|may nghin|may tram nghin"
             # "lương tối thiểu vùng 1 là bao nhiêu": a money word, then "bao nhiêu".
-            "|(?:luong|tien|phi|tro cap|muc huong|muc tham chieu|gia)(?: [a-z0-9]+){0,6} bao nhieu"
+            "|(?:luong|tien|phi|tro cap|muc huong|muc tham chieu|gia)"
+            "(?: [a-z0-9]+){0,10} bao nhieu"
         ),
         _words(r"[0-9]+ (?:[0-9]+ )*(?:dong|nghin|ngan|trieu|ty)|mien phi|khong mat phi"),
     ),

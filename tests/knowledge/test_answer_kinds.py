@@ -19,6 +19,9 @@ from knowledge.normalize import normalize
         ("nghỉ thai sản được mấy tháng", {"thời gian"}),
         ("tạm giữ xe bao lâu", {"thời gian"}),
         ("mấy tuổi được đi xe máy", {"độ tuổi"}),
+        ("Lương tối thiểu theo giờ ở vùng 1 hiện nay là bao nhiêu?", {"số tiền"}),
+        ("sinh con được nhận trợ cấp một lần mấy triệu", {"số tiền"}),
+        ("lớp em có bao nhiêu bạn được miễn học phí", set()),
         # "xe máy năm 2020" is not a question about years; a contract term is not either.
         ("xe máy năm 2020 có phải đổi biển không", set()),
         ("hợp đồng không xác định thời hạn là gì", set()),

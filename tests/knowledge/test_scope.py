@@ -64,6 +64,14 @@ def test_the_bundled_file_finds_whole_phrases_only(finder: ScopeFinder) -> None:
     assert labels(finder, "Nhà ở trung tâm, gần ngã tư") == []
     assert labels(finder, "Luật Giáo dục năm 2019 quy định gì") == []
     assert labels(finder, "hồi năm 2010 thì nghĩa vụ quân sự bao lâu") == ["năm đã qua"]
+    assert labels(finder, "Trước ngày 1/7/2026 đăng tin sai bị phạt bao nhiêu") == [
+        "trước một ngày đã qua"
+    ]
+    assert labels(finder, "trước ngày 15/1 phải nộp hồ sơ") == []
+    assert labels(finder, "có dự thảo nào bắt đội mũ khi đi xe đạp không") == [
+        "luật sắp tới",
+        "xe đạp",
+    ]
 
 
 def test_a_question_on_another_country_is_only_suggested(matcher: FaqMatcher) -> None:
