@@ -179,6 +179,9 @@ def serve_command() -> None:
 
     try:
         asyncio.run(_run())
+    except typer.Exit:
+        # Click's Exit is a RuntimeError: let the code chosen above through unchanged.
+        raise
     except (RuntimeError, ValueError) as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from bot.web.settings import WebSettings
 from bot.zalo.settings import ZaloSettings
 from knowledge.audiences import Recipient
 from knowledge.core import KnowledgeBase
+from knowledge.paths import bundled_data_dir
 from tests.bot import fake_telegram, fake_zalo
 from tests.bot.web_support import SAFE_SCHOOL, open_web_kb, web_settings
 from tests.knowledge.delivery_support import broadcast_to
@@ -234,3 +236,15 @@ async def test_bad_settings_stop_the_command_with_a_clear_message(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "serve.db").exists()
+
+
+async def test_invalid_curated_data_stops_serve_with_the_file_and_code_2(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), data)
+    (data / "scope_terms.yaml").write_text("terms:\n  Nhật: nhat ban\n", encoding="utf-8")
+
+    result = await asyncio.to_thread(legalbot_serve, tmp_path, DATA_DIR=str(data))
+
+    assert result.returncode == 2
+    assert "scope_terms.yaml: Nhật: terms: expected a non-empty list" in result.stderr
+    assert "Traceback" not in result.stderr and "Error: 2" not in result.stderr
