@@ -91,7 +91,6 @@ def quality(matcher: FaqMatcher, which: str) -> dict[str, Any]:
     """Top-1/top-3 on paraphrases; confident answers on out-of-scope questions."""
     paraphrase_set, outside_sets = SETS[which]
     paraphrases = read_jsonl(DATA / f"faq_paraphrases_{paraphrase_set}.jsonl")
-    outside = [row for name in outside_sets for row in read_jsonl(out_of_scope_file(name))]
 
     top1 = top3 = 0
     outcomes: Counter[str] = Counter()
@@ -130,9 +129,11 @@ def quality(matcher: FaqMatcher, which: str) -> dict[str, Any]:
         "top3": round(top3 / n, 4),
         "top1_by_style": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_style.items())},
         "outcomes": dict(sorted(outcomes.items())),
-        "out_of_scope": len(outside),
+        "out_of_scope": sum(size for _, size in by_file.values()),
         "out_of_scope_confident": sum(confident.values()),
-        "out_of_scope_confident_share": round(sum(confident.values()) / len(outside), 4),
+        "out_of_scope_confident_share": round(
+            sum(confident.values()) / sum(size for _, size in by_file.values()), 4
+        ),
         "out_of_scope_confident_by_category": dict(sorted(confident.items())),
         "out_of_scope_confident_by_file": by_file,
     }
@@ -146,7 +147,6 @@ async def dialog_quality(which: str) -> dict[str, Any]:
     """What users meet: the whole dialog, FAQ first, then the document base."""
     paraphrase_set, outside_sets = SETS[which]
     paraphrases = read_jsonl(DATA / f"faq_paraphrases_{paraphrase_set}.jsonl")
-    outside = [row for name in outside_sets for row in read_jsonl(out_of_scope_file(name))]
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, database_url=f"sqlite+aiosqlite:///{scratch}/bench.db"
@@ -184,9 +184,9 @@ async def dialog_quality(which: str) -> dict[str, Any]:
     total = sum(answered.values())
     return {
         "paraphrase_outcomes": dict(sorted(outcomes.items())),
-        "out_of_scope": len(outside),
+        "out_of_scope": sum(size for _, size in by_file.values()),
         "out_of_scope_answered": total,
-        "out_of_scope_answered_share": round(total / len(outside), 4),
+        "out_of_scope_answered_share": round(total / sum(size for _, size in by_file.values()), 4),
         "out_of_scope_answered_by_kind": dict(sorted(answered.items())),
         "out_of_scope_answered_by_file": by_file,
     }

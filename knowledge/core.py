@@ -15,7 +15,7 @@ from knowledge.content import load_faq, load_topics
 from knowledge.content_schema import FaqEntryData, Source, Topic
 from knowledge.db.engine import create_engine, migrate, session_factory
 from knowledge.faq_store import FaqStore
-from knowledge.matcher import FaqMatcher, IndexedEntry, MatchResult, Thresholds
+from knowledge.matcher import FaqMatcher, IndexedEntry, MatchResult, Thresholds, coverage_gaps
 from knowledge.normalize import default_normalizer, normalize
 from knowledge.notify import Notifier
 from knowledge.paths import bundled_data_dir
@@ -120,10 +120,9 @@ class KnowledgeBase:
             IndexedEntry(e.id, e.questions, e.answer) for e in entries if e.status == "active"
         ]
         s = self.settings
-        normalizer = default_normalizer()
         self._matcher = FaqMatcher(
             active,
-            normalizer,
+            default_normalizer(),
             Thresholds(
                 answer=s.answer_threshold,
                 suggest=s.suggest_threshold,
@@ -137,15 +136,10 @@ class KnowledgeBase:
     def unexplained(self, question: str, *texts: str) -> list[str]:
         """What ``question`` asks about that none of ``texts`` covers: scope terms (another
         country, group, thing) and figures (an amount, a duration, an age)."""
-        key = normalize(question)
         keys = [normalize(text) for text in texts]
+        covered = self.scope.find_all(k.split() for k in keys)
         gives = answer_kinds.given(" ".join(keys), " ".join(texts))
-        missing = sorted(answer_kinds.asked(key) - gives)
-        if self.scope:
-            found = self.scope.find(key.split())
-            if found:
-                missing += self.scope.names(found - self.scope.find_all(k.split() for k in keys))
-        return missing
+        return coverage_gaps(self.scope, normalize(question), covered, gives)
 
     def match(self, text: str) -> MatchResult:
         """Match a question against the active entries."""

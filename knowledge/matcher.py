@@ -108,7 +108,8 @@ class MatchResult:
 
     status: MatchStatus
     candidates: list[Candidate] = field(default_factory=list)
-    # Scope terms of the question that the best entry never mentions (knowledge.scope).
+    # Why the best entry was only suggested: scope terms it never mentions (knowledge.scope)
+    # and figures its answer does not give (knowledge.answer_kinds).
     out_of_scope: tuple[str, ...] = ()
 
     @property
@@ -178,7 +179,11 @@ class FaqMatcher:
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """Entries ordered by fused score, best first."""
-        words = self.normalize(text).split()
+        return self._rank(self.normalize(text), limit)
+
+    def _rank(self, key: str, limit: int) -> list[Candidate]:
+        """:meth:`rank` of a question already normalized."""
+        words = key.split()
         if not words or not self._entry_ids:
             return []
         words = self.index.correct(words)
@@ -233,7 +238,8 @@ class FaqMatcher:
     def match(self, text: str) -> MatchResult:
         """Answer, suggest or reject, by the thresholds and the ambiguity margin."""
         limits = self.thresholds
-        candidates = self.rank(text, limit=max(limits.max_suggestions, 2) + 1)
+        key = self.normalize(text)
+        candidates = self._rank(key, limit=max(limits.max_suggestions, 2) + 1)
         if not candidates or candidates[0].score < limits.suggest:
             return MatchResult("unanswered", candidates)
 
@@ -241,30 +247,33 @@ class FaqMatcher:
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         # A clear winner is answered; two near-equal entries mean the question is ambiguous.
         close = top.score - runner_up < limits.margin
-        unexplained = self._unexplained(text, top.entry_id) if not close else ()
+        unexplained = self._unexplained(key, top.entry_id) if not close else ()
         if top.score >= limits.answer and not close and not unexplained:
             return MatchResult("answered", candidates)
 
         plausible = [c for c in candidates if c.score >= limits.suggest]
         return MatchResult("suggest", plausible[: limits.max_suggestions], unexplained)
 
-    def _unexplained(self, text: str, entry_id: str) -> tuple[str, ...]:
-        """What the question asks about that the entry does not cover: scope terms it never
-        mentions (another country, group or thing), and figures its answer does not give
-        (an amount, a duration, an age). Such a question is only suggested the entry."""
-        key = self.normalize(text)
+    def _unexplained(self, key: str, entry_id: str) -> tuple[str, ...]:
+        """What the normalized question asks about that the entry does not cover. Such a
+        question is only suggested the entry."""
         position = self._position[entry_id]
-        names: list[str] = []
-        if self.scope:
-            found = self.scope.find(key.split())
-            if found:
-                names += self.scope.names(found - self._scope_of[position])
-        gives = self._gives[position]
-        if gives is not None:
-            names += sorted(asked(key) - gives)
+        names = coverage_gaps(self.scope, key, self._scope_of[position], self._gives[position])
         if names:
             logger.debug("Not answering with %s: not covered %s", entry_id, names)
         return tuple(names)
+
+
+def coverage_gaps(
+    scope: ScopeFinder, key: str, covered: frozenset[int], gives: frozenset[str] | None
+) -> list[str]:
+    """Scope terms of the normalized question ``key`` outside the ``covered`` labels (another
+    country, group or thing), then figures it asks for that are not in ``gives`` (an amount,
+    a duration, an age; ``None``: no answer text to judge by)."""
+    names = scope.names(scope.find(key.split()) - covered) if scope else []
+    if gives is not None:
+        names += sorted(asked(key) - gives)
+    return names
 
 
 class _Query:

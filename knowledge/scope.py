@@ -8,7 +8,6 @@ chosen entry never mentions, the matcher suggests the entry instead of answering
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +17,6 @@ import yaml
 
 from knowledge.content import ContentError, ContentProblem
 from knowledge.normalize import fold
-
-logger = logging.getLogger(__name__)
 
 FILE_NAME = "scope_terms.yaml"
 
