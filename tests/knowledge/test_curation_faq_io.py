@@ -107,7 +107,7 @@ def test_the_bundled_faq_reads_back_cleanly_from_a_spreadsheet(
     path = write(tmp_path, "all.xlsx", export_bytes(bundled, FileFormat.xlsx))
     result = read_faq_file(path, full)
     assert result.errors == []
-    assert len(result.entries) == len(bundled) == 240
+    assert len(result.entries) == len(bundled) >= 240
 
 
 def test_the_csv_export_is_utf8_with_a_bom_and_a_fixed_header() -> None:
