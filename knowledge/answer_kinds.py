@@ -39,7 +39,8 @@ KINDS = (
             "|(?:luong|tien|phi|tro cap|muc huong|muc tham chieu|gia)"
             "(?: [a-z0-9]+){0,10} bao nhieu"
         ),
-        _words(r"[0-9]+ (?:[0-9]+ )*(?:dong|nghin|ngan|trieu|ty)|mien phi|khong mat phi"),
+        # "tỷ" is normalized to "ti" (knowledge.normalize writes final i for y).
+        _words(r"[0-9]+ (?:[0-9]+ )*(?:dong|nghin|ngan|trieu|ti)|mien phi|khong mat phi"),
     ),
     AnswerKind(
         "thời gian",

@@ -189,7 +189,10 @@ class Dialog:
         # questions worded like the law itself find their article, not a loose FAQ entry
         # (bench/faq_matcher.py, dialog section). The FAQ entries stay offered under it.
         settings = self.kb.settings
-        unsure = result.status == "suggest"
+        # Entries offered only because a long story lowers the bar (knowledge.matcher) do not
+        # raise it for the law: the clause is weighed as if the FAQ had nothing.
+        best_score = result.best.score if result.best is not None else 0.0
+        unsure = result.status == "suggest" and best_score >= settings.suggest_threshold
         threshold = (
             settings.document_over_suggestions_threshold if unsure else settings.document_threshold
         )

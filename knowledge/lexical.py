@@ -100,6 +100,8 @@ class SparseIndex:
         self.size = len(lengths)
         self.span = 1 << max(1, (len(vocabulary) + 1).bit_length())
         self.words = sorted(w for w in vocabulary if w.isalpha() and len(w) >= 3)
+        # Syllable of each vocabulary id, made on the first :meth:`unit_words`.
+        self._spellings: list[str] | None = None
         self._build(ids, lengths)
         self.forward = Forward.of(self) if forward else None
 
@@ -225,6 +227,30 @@ class SparseIndex:
         keys = {i for i in ids if i >= 0}
         keys.update((a + 1) * self.span + b for a, b in pairwise(ids) if a >= 0 and b >= 0)
         return keys
+
+    def unit_words(self, unit: int) -> list[str]:
+        """The distinct syllables of unit ``unit`` (needs the forward grouping)."""
+        if self.forward is None:
+            return []
+        if self._spellings is None:
+            spellings = [""] * len(self.vocabulary)
+            for word, word_id in self.vocabulary.items():
+                spellings[word_id] = word
+            self._spellings = spellings
+        forward = self.forward
+        keys = self.terms[forward.terms[forward.offsets[unit] : forward.offsets[unit + 1]]]
+        # Syllable keys are vocabulary ids, below the span that bigram keys start from.
+        return [self._spellings[key] for key in keys[keys < self.span].tolist()]
+
+    def word_weights(self, words: Sequence[str]) -> list[float]:
+        """IDF of each syllable; one the index does not know weighs as its rarest term."""
+        ids = np.array([self.vocabulary.get(w, -1) for w in words], dtype=np.int64)
+        weights = np.full(len(words), self.max_idf, dtype=np.float64)
+        known = np.flatnonzero(ids >= 0)
+        if len(known):
+            positions, found = self.lookup(ids[known])
+            weights[known[found]] = self.idf[positions]
+        return weights.tolist()
 
     def lookup(self, keys: IdArray) -> tuple[IdArray, npt.NDArray[np.bool_]]:
         """Positions of the keys' terms in the index, and which keys were found."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +24,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.answer_kinds import asked, given
+from knowledge.conditions import unmet_conditions
+from knowledge.coverage import content_words, word_coverage
 from knowledge.lexical import (
     Bm25Params,
     FloatArray,
@@ -45,6 +47,12 @@ MatchStatus = Literal["answered", "suggest", "unanswered"]
 CANDIDATE_ENTRIES = 15
 # Stage one ranks by phrasings plus this share of the answer score.
 ANSWER_SHARE_IN_RECALL = 0.8
+# A question told as a story spreads its weight over words no entry uses, so its best score
+# is lower for the same fit. From this many words on, entries are suggested from this share
+# of the suggest threshold: on the dev paraphrases 12 such stories got their entry offered
+# instead of "no answer" (the answer threshold is unchanged).
+LONG_QUESTION_WORDS = 20
+LONG_QUESTION_SUGGEST_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,9 @@ class Thresholds:
     suggest: float = 25.0
     margin: float = 12.0
     max_suggestions: int = 3
+    # Largest share (0-1) of the question's content weight that the entry may leave
+    # unexplained and still be answered with (knowledge.coverage); 1 turns the check off.
+    unexplained: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -108,8 +119,9 @@ class MatchResult:
 
     status: MatchStatus
     candidates: list[Candidate] = field(default_factory=list)
-    # Why the best entry was only suggested: scope terms it never mentions (knowledge.scope)
-    # and figures its answer does not give (knowledge.answer_kinds).
+    # Why the best entry was only suggested: scope terms it never mentions (knowledge.scope),
+    # figures its answer does not give (knowledge.answer_kinds), conditions it never speaks
+    # to (knowledge.conditions) and question words it never uses (knowledge.coverage).
     out_of_scope: tuple[str, ...] = ()
 
     @property
@@ -179,14 +191,16 @@ class FaqMatcher:
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """Entries ordered by fused score, best first."""
-        return self._rank(self.normalize(text), limit)
+        return self._rank(self._words(text), limit)
 
-    def _rank(self, key: str, limit: int) -> list[Candidate]:
-        """:meth:`rank` of a question already normalized."""
-        words = key.split()
+    def _words(self, text: str) -> list[str]:
+        """The question's normalized words, unknown ones corrected to the nearest known."""
+        return self.index.correct(self.normalize(text).split())
+
+    def _rank(self, words: list[str], limit: int) -> list[Candidate]:
+        """:meth:`rank` of a question's :meth:`_words`."""
         if not words or not self._entry_ids:
             return []
-        words = self.index.correct(words)
         distinct = len(set(terms(words)))
         by_questions = _Query(self.index, words, distinct)
         by_answer = _Query(self.answers, words, distinct)
@@ -238,41 +252,66 @@ class FaqMatcher:
     def match(self, text: str) -> MatchResult:
         """Answer, suggest or reject, by the thresholds and the ambiguity margin."""
         limits = self.thresholds
-        key = self.normalize(text)
-        candidates = self._rank(key, limit=max(limits.max_suggestions, 2) + 1)
-        if not candidates or candidates[0].score < limits.suggest:
+        words = self._words(text)
+        candidates = self._rank(words, limit=max(limits.max_suggestions, 2) + 1)
+        suggest = limits.suggest
+        if len(words) >= LONG_QUESTION_WORDS:
+            suggest *= LONG_QUESTION_SUGGEST_SHARE
+        if not candidates or candidates[0].score < suggest:
             return MatchResult("unanswered", candidates)
 
         top = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         # A clear winner is answered; two near-equal entries mean the question is ambiguous.
         close = top.score - runner_up < limits.margin
-        unexplained = self._unexplained(key, top.entry_id) if not close else ()
+        unexplained = self._unexplained(words, top.entry_id) if not close else ()
         if top.score >= limits.answer and not close and not unexplained:
             return MatchResult("answered", candidates)
 
-        plausible = [c for c in candidates if c.score >= limits.suggest]
+        plausible = [c for c in candidates if c.score >= suggest]
         return MatchResult("suggest", plausible[: limits.max_suggestions], unexplained)
 
-    def _unexplained(self, key: str, entry_id: str) -> tuple[str, ...]:
-        """What the normalized question asks about that the entry does not cover. Such a
-        question is only suggested the entry."""
+    def _unexplained(self, words: list[str], entry_id: str) -> tuple[str, ...]:
+        """What the question (its normalized words) asks about that the entry does not
+        cover. Such a question is only suggested the entry."""
         position = self._position[entry_id]
-        names = coverage_gaps(self.scope, key, self._scope_of[position], self._gives[position])
+        text_words = set(self.index.unit_words(position))
+        text_words.update(self.answers.unit_words(position))
+        names = coverage_gaps(
+            self.scope,
+            " ".join(words),
+            self._scope_of[position],
+            self._gives[position],
+            text_words,
+        )
+        content = content_words(words)
+        found = word_coverage(content, self.index.word_weights(content), text_words)
+        if found.unexplained_share > self.thresholds.unexplained:
+            names.append(f"ngoài câu trả lời: {', '.join(found.unexplained)}")
         if names:
             logger.debug("Not answering with %s: not covered %s", entry_id, names)
         return tuple(names)
 
 
 def coverage_gaps(
-    scope: ScopeFinder, key: str, covered: frozenset[int], gives: frozenset[str] | None
+    scope: ScopeFinder,
+    key: str,
+    covered: frozenset[int],
+    gives: frozenset[str] | None,
+    text_words: Collection[str] | None = None,
 ) -> list[str]:
-    """Scope terms of the normalized question ``key`` outside the ``covered`` labels (another
-    country, group or thing), then figures it asks for that are not in ``gives`` (an amount,
-    a duration, an age; ``None``: no answer text to judge by)."""
+    """What the normalized question ``key`` asks about that a text does not cover.
+
+    In order: scope terms outside the text's ``covered`` labels (another country, group or
+    thing), figures it asks for that are not in ``gives`` (an amount, a duration, an age;
+    ``None``: no answer text to judge by), and words of its conditions ("nếu …") that are
+    not among the text's words (``text_words``; ``None``: not checked).
+    """
     names = scope.names(scope.find(key.split()) - covered) if scope else []
     if gives is not None:
         names += sorted(asked(key) - gives)
+    if text_words is not None:
+        names += [f"nếu … {word}" for word in unmet_conditions(key, text_words)]
     return names
 
 

@@ -88,6 +88,11 @@ def _build_ascii_table() -> bytes:
 
 _ASCII_TABLE = _build_ascii_table()
 _MARKS_RE = re.compile("[\u0300-\u036f]+")
+# Vietnamese writes the final vowel of an open syllable as i or y with no change of sound
+# ("học kì" and "học kỳ", "lí do" and "lý do", "qui định" and "quy định"); schools, phones
+# and official texts each keep one or the other. Folded syllables made of one of these
+# onsets and "y" are written with "i". Not "ny", which is also chat for "người yêu".
+_I_OR_Y = {f"{onset}y": f"{onset}i" for onset in "h k l m qu s t".split()}
 
 
 # Folded form of each whitespace-separated token seen so far. Chat text draws on a small
@@ -125,12 +130,14 @@ def _fold_words(text: str) -> list[str]:
         "", unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "d")
     )
     if flat.isascii():
-        return flat.encode("ascii").translate(_ASCII_TABLE, b"&").decode("ascii").split()
-    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
-    if not text.isascii():
-        # Letters of other scripts keep their form; other symbols become spaces.
-        text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return text.split()
+        words = flat.encode("ascii").translate(_ASCII_TABLE, b"&").decode("ascii").split()
+    else:
+        text = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
+        if not text.isascii():
+            # Letters of other scripts keep their form; other symbols become spaces.
+            text = "".join(ch if ch.isalnum() else " " for ch in text)
+        words = text.split()
+    return [_I_OR_Y.get(word, word) for word in words]
 
 
 def fold(text: str) -> str:

@@ -19,6 +19,9 @@ from knowledge.content import ContentError, ContentProblem
 from knowledge.normalize import fold
 
 FILE_NAME = "scope_terms.yaml"
+# Syllables that normalization writes with a final "i" (knowledge.normalize), as a pattern
+# would spell them by mistake.
+_Y_SPELLING_RE = re.compile(r"(?<![a-z])(?:h|k|l|m|qu|s|t)y(?![a-z])")
 
 
 def _problem(path: Path, label: str, section: str, message: str) -> ContentError:
@@ -52,6 +55,13 @@ class ScopeTerms:
         }
         patterns: dict[str, tuple[re.Pattern[str], ...]] = {}
         for label, values in _section(path, raw, "patterns").items():
+            for value in values:
+                if spelled := _Y_SPELLING_RE.search(value):
+                    message = (
+                        f"'{spelled.group()}' never occurs in normalized text, which writes "
+                        f"'{spelled.group()[:-1]}i'"
+                    )
+                    raise _problem(path, label, "patterns", message)
             try:
                 patterns[label] = tuple(re.compile(value) for value in values)
             except re.error as exc:

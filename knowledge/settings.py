@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     suggest_threshold: float = Field(default=25.0, ge=0, le=100)
     ambiguity_margin: float = Field(default=12.0, ge=0, le=100)
     max_suggestions: int = Field(default=3, ge=1, le=5)
+    # Largest share (0-1) of a question's content words, weighted by rarity, that the best
+    # entry may never use and still be answered with; 1 turns the check off.
+    unexplained_share: float = Field(default=0.25, ge=0, le=1)
     # Confidence of knowledge.documents (0-100) needed to quote a clause; calibrated with
     # bench/doc_retrieval.py so that out-of-scope chat gets no article.
     document_threshold: float = Field(default=52.0, ge=0, le=100)

@@ -105,3 +105,55 @@ async def test_a_clause_is_not_quoted_for_another_country(kb_with_laws: Knowledg
     reply = await Dialog(kb_with_laws).ask(conversation(), question)
 
     assert reply.kind is not ReplyKind.ARTICLE and reply.status != "answered"
+
+
+STORY = (
+    "Anh họ em đang nghiện ma túy, cả nhà muốn giúp anh ấy cai nghiện tự nguyện tại gia "
+    "đình chứ không muốn đưa đi trại, vậy cai nghiện tại gia đình là như thế nào ạ"
+)
+
+
+async def _open(database_url: str, data_dir: Path, **limits: float) -> KnowledgeBase:
+    settings = Settings(database_url=database_url, data_dir=data_dir, _env_file=None, **limits)
+    return await KnowledgeBase.open(settings)
+
+
+async def test_entries_offered_only_to_a_long_story_do_not_raise_the_bar_for_the_law(
+    database_url: str, sample_data_dir: Path
+) -> None:
+    shutil.copytree(MINI, sample_data_dir / "documents")
+    probe = await _open(database_url, sample_data_dir)
+    try:
+        faq = probe.match(STORY).best
+        assert probe.documents is not None
+        clause = probe.documents.search(STORY, 1)[0].score
+    finally:
+        await probe.close()
+    assert faq is not None
+    # The clause passes the bar for "the FAQ has nothing" but not the one over suggestions.
+    law = {"document_threshold": clause - 1, "document_over_suggestions_threshold": clause + 1}
+
+    # Offered only because the story is long (its score is under the suggest threshold).
+    weak = await _open(
+        database_url,
+        sample_data_dir,
+        answer_threshold=99,
+        suggest_threshold=faq.score / 0.9,
+        **law,
+    )
+    try:
+        assert weak.match(STORY).status == "suggest"
+        reply = await Dialog(weak).ask(conversation(), STORY)
+        assert reply.kind is ReplyKind.ARTICLE and reply.suggestions == []
+    finally:
+        await weak.close()
+
+    # A suggestion over the threshold keeps the higher bar: the entries are offered instead.
+    strong = await _open(
+        database_url, sample_data_dir, answer_threshold=99, suggest_threshold=faq.score - 1, **law
+    )
+    try:
+        reply = await Dialog(strong).ask(conversation(), STORY)
+        assert reply.kind is ReplyKind.SUGGEST
+    finally:
+        await strong.close()

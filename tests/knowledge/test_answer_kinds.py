@@ -37,6 +37,7 @@ def test_what_a_question_asks_for(question: str, kinds: set[str]) -> None:
     [
         ("Phạt từ 400.000 đến 600.000 đồng.", {"số tiền"}),
         ("Người giao xe bị phạt 8–10 triệu đồng.", {"số tiền"}),
+        ("Doanh nghiệp bị phạt tới 1 tỷ.", {"số tiền"}),
         ("Được hưởng 100% mức bình quân tiền lương.", {"số tiền"}),
         ("Trong vòng 60 ngày kể từ ngày sinh con.", {"thời gian"}),
         ("Được nghỉ sáu tháng.", {"thời gian"}),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.matcher import FaqMatcher, IndexedEntry, Thresholds
+from knowledge.matcher import (
+    LONG_QUESTION_SUGGEST_SHARE,
+    LONG_QUESTION_WORDS,
+    FaqMatcher,
+    IndexedEntry,
+    Thresholds,
+)
 from knowledge.normalize import normalize
 
 ENTRIES = [
@@ -95,3 +101,30 @@ def test_empty_index_and_empty_query() -> None:
     empty = FaqMatcher([], normalize)
     assert empty.match("mũ bảo hiểm").status == "unanswered"
     assert FaqMatcher(ENTRIES, normalize).match("   ").status == "unanswered"
+
+
+STORY = (
+    "Hôm qua trên đường đi học về em đi cùng mấy bạn trong lớp, trời nắng quá nên em cởi "
+    "nón ra cầm tay, ngồi sau xe máy của bạn thì bị chú công an thổi lại, vậy có sao không"
+)
+
+
+def test_a_long_story_is_offered_entries_from_a_lower_score() -> None:
+    assert len(normalize(STORY).split()) >= LONG_QUESTION_WORDS
+    score = FaqMatcher(ENTRIES, normalize).rank(STORY)[0].score
+    # Just under the suggest threshold, within the share a story is allowed.
+    barely = score / (LONG_QUESTION_SUGGEST_SHARE + (1 - LONG_QUESTION_SUGGEST_SHARE) / 2)
+    within = FaqMatcher(ENTRIES, normalize, Thresholds(answer=99, suggest=barely))
+    beyond = FaqMatcher(ENTRIES, normalize, Thresholds(answer=99, suggest=score / 0.7))
+
+    story = within.match(STORY)
+    assert story.status == "suggest" and story.best is not None
+    assert story.best.entry_id == "helmet"
+    assert beyond.match(STORY).status == "unanswered"
+
+
+def test_a_short_question_under_the_suggest_threshold_is_not_offered_entries() -> None:
+    question = "ngồi sau không đội nón có sao không"
+    score = FaqMatcher(ENTRIES, normalize).rank(question)[0].score
+    matcher = FaqMatcher(ENTRIES, normalize, Thresholds(answer=99, suggest=score / 0.9))
+    assert matcher.match(question).status == "unanswered"

@@ -42,6 +42,31 @@ def test_examples(text: str, expected: str) -> None:
     assert normalize(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("học kì 1", "Học kỳ 1"),
+        ("vật lí", "Vật lý"),
+        ("qui định", "quy định"),
+        ("kĩ năng sống", "kỹ năng sống"),
+        ("mĩ thuật", "mỹ thuật"),
+        ("một tỉ đồng", "một tỷ đồng"),
+        ("hi sinh", "hy sinh"),
+    ],
+)
+def test_i_and_y_spellings_of_a_syllable_meet(one: str, other: str) -> None:
+    assert normalize(one) == normalize(other)
+
+
+@pytest.mark.parametrize("word", ["y tế", "uy tín", "tay", "quyết định", "yêu"])
+def test_y_inside_a_syllable_or_alone_is_kept(word: str) -> None:
+    assert normalize(word) == fold(word) and "y" in normalize(word)
+
+
+def test_ny_stays_chat_for_nguoi_yeu() -> None:
+    assert normalize("ny e") == "nguoi yeu em"
+
+
 def test_decomposed_input_equals_composed() -> None:
     composed = "Người chưa thành niên được làm thêm không?"
     decomposed = unicodedata.normalize("NFD", composed)

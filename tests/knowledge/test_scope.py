@@ -47,7 +47,9 @@ def finder() -> ScopeFinder:
 
 @pytest.fixture(scope="module")
 def matcher(finder: ScopeFinder) -> FaqMatcher:
-    limits = Thresholds(answer=40, suggest=25, margin=5)
+    # Scope terms alone: the share of unexplained words (tests/knowledge/test_coverage.py)
+    # is off, since these three entries give a vocabulary too small to weigh words by.
+    limits = Thresholds(answer=40, suggest=25, margin=5, unexplained=1.0)
     return FaqMatcher(ENTRIES, normalize, limits, scope=finder)
 
 
@@ -68,6 +70,7 @@ def test_the_bundled_file_finds_whole_phrases_only(finder: ScopeFinder) -> None:
         "trước một ngày đã qua"
     ]
     assert labels(finder, "trước ngày 15/1 phải nộp hồ sơ") == []
+    assert labels(finder, "theo quy định cũ thì sao") == ["luật cũ"]
     assert labels(finder, "có dự thảo nào bắt đội mũ khi đi xe đạp không") == [
         "luật sắp tới",
         "xe đạp",
@@ -112,6 +115,7 @@ def test_a_missing_file_means_no_scope_terms(tmp_path: Path) -> None:
         ("terms:\n  Nhật: [1, 2]", "every item must be text"),
         ("terms:\n  Nhật: ['  ']", "empty spelling"),
         ("patterns:\n  năm: ['(unclosed']", "invalid regular expression"),
+        ("patterns:\n  cũ: ['quy dinh cu']", "writes 'qui'"),
         ("terms: [unclosed", "YAML"),
         ("- just a list", "sections"),
     ],
