@@ -99,7 +99,7 @@ _I_OR_Y = {f"{onset}y": f"{onset}i" for onset in "h k l m qu s t".split()}
 # vocabulary (Vietnamese has a few thousand syllables), so after warm-up almost every token is
 # a dictionary hit instead of a Unicode decomposition, a regex and a byte translation. The
 # memo is cleared when full, which bounds its memory against floods of made-up tokens.
-_TOKEN_MEMO: dict[str, str] = {}
+_TOKEN_MEMO: dict[str, tuple[str, ...]] = {}
 # Most questions have no number glued to a word; this cheap test skips the unit rules.
 _DIGIT_LETTER_RE = re.compile(r"[0-9][a-z]")
 TOKEN_MEMO_LIMIT = 50_000
@@ -110,15 +110,15 @@ def fold_words(text: str) -> list[str]:
     memo = _TOKEN_MEMO
     folded: list[str] = []
     for token in text.split():
-        key = memo.get(token)
-        if key is None:
-            key = " ".join(_fold_words(token))
+        words = memo.get(token)
+        if words is None:
+            words = tuple(_fold_words(token))
             if len(memo) >= TOKEN_MEMO_LIMIT:
                 memo.clear()
-            memo[token] = key
-        folded.append(key)
-    # A token may fold to several words ("xe-máy") or to none (punctuation alone).
-    return " ".join(folded).split()
+            memo[token] = words
+        # A token may fold to several words ("xe-máy") or to none (punctuation alone).
+        folded += words
+    return folded
 
 
 def _fold_words(text: str) -> list[str]:
@@ -137,6 +137,9 @@ def _fold_words(text: str) -> list[str]:
             # Letters of other scripts keep their form; other symbols become spaces.
             text = "".join(ch if ch.isalnum() else " " for ch in text)
         words = text.split()
+    # Most tokens have no y at all (decomposition kept the base letter of ý, ỳ, ỷ …).
+    if "y" not in flat and "Y" not in flat:
+        return words
     return [_I_OR_Y.get(word, word) for word in words]
 
 
