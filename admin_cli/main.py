@@ -14,6 +14,7 @@ from admin_cli.tips import app as tips_app
 from admin_cli.unanswered import app as unanswered_app
 from admin_cli.users import app as users_app
 from bot.logging_setup import configure_logging
+from knowledge.settings import checked_settings
 
 app = typer.Typer(
     help="Công cụ quản trị trợ lý pháp luật: operators' and legal officers' command line.",
@@ -37,4 +38,5 @@ app.command("restore")(backup.restore)
 def main() -> None:
     """Console entry point."""
     configure_logging("WARNING")
+    checked_settings()
     app()

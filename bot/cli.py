@@ -28,7 +28,7 @@ from knowledge.activity import Asker
 from knowledge.content import ContentError
 from knowledge.core import KnowledgeBase
 from knowledge.dialog import Conversation, Dialog, Reply, ReplyKind
-from knowledge.settings import get_settings
+from knowledge.settings import checked_settings, get_settings
 
 app = typer.Typer(
     help="Trợ lý pháp luật học đường: legal Q&A bot for schools.",
@@ -224,5 +224,5 @@ def serve() -> None:
 
 def main() -> None:
     """Console entry point."""
-    get_settings()
+    checked_settings()
     app()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,3 +52,23 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
+
+
+def explain(error: ValidationError, prefix: str = "") -> list[str]:
+    """One line per invalid setting, naming its environment variable (with the settings
+    class's ``prefix``); values are not repeated, since some are secrets."""
+    lines = []
+    for problem in error.errors():
+        name = prefix + "_".join(str(part) for part in problem["loc"]).upper()
+        lines.append(f"{name}: {problem['msg']}")
+    return lines
+
+
+def checked_settings() -> Settings:
+    """:func:`get_settings` for a command line: invalid settings end the program with code 2
+    and one line per problem, instead of a traceback."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        print("Error: invalid settings.\n" + "\n".join(explain(exc)), file=sys.stderr)
+        raise SystemExit(2) from None

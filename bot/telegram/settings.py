@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.settings import explain as explain_settings
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 # Telegram accepts 1-256 characters from this alphabet as a webhook secret token.
@@ -96,9 +98,5 @@ class TelegramSettings(BaseSettings):
 
 
 def explain(error: ValidationError) -> list[str]:
-    """One line per invalid setting, naming its variable; values are not repeated (secrets)."""
-    lines = []
-    for problem in error.errors():
-        name = "TELEGRAM_" + "_".join(str(part) for part in problem["loc"]).upper()
-        lines.append(f"{name}: {problem['msg']}")
-    return lines
+    """One line per invalid setting, naming its variable."""
+    return explain_settings(error, "TELEGRAM_")

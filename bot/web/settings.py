@@ -7,6 +7,8 @@ import re
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.settings import explain as explain_settings
+
 # A CSP host source for frame-ancestors: scheme, host (optionally ``*.`` first) and port.
 _ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
 
@@ -94,8 +96,4 @@ class WebSettings(BaseSettings):
 
 def explain(error: ValidationError) -> list[str]:
     """One line per invalid setting, naming its variable."""
-    lines = []
-    for problem in error.errors():
-        name = "WEB_" + "_".join(str(part) for part in problem["loc"]).upper()
-        lines.append(f"{name}: {problem['msg']}")
-    return lines
+    return explain_settings(error, "WEB_")

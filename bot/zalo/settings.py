@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.settings import explain as explain_settings
+
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 
 # Zalo takes 8-256 characters as a webhook secret; it comes back in an HTTP header, so only
@@ -116,9 +118,5 @@ class ZaloSettings(BaseSettings):
 
 
 def explain(error: ValidationError) -> list[str]:
-    """One line per invalid setting, naming its variable; values are not repeated (secrets)."""
-    lines = []
-    for problem in error.errors():
-        name = "ZALO_" + "_".join(str(part) for part in problem["loc"]).upper()
-        lines.append(f"{name}: {problem['msg']}")
-    return lines
+    """One line per invalid setting, naming its variable."""
+    return explain_settings(error, "ZALO_")

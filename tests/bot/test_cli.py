@@ -91,6 +91,32 @@ def test_ask_without_question_or_json_is_an_error(env: dict[str, str]) -> None:
     assert "--json" in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("UNEXPLAINED_SHARE", "2", "less than or equal to 1"),
+        ("ANSWER_THRESHOLD", "abc", "valid number"),
+    ],
+)
+@pytest.mark.parametrize("entry_point", ["bot.cli", "admin_cli.main"])
+def test_an_invalid_setting_is_named_without_a_traceback(
+    env: dict[str, str], entry_point: str, variable: str, value: str, problem: str
+) -> None:
+    program = f"from {entry_point} import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", program, "--help"],
+        capture_output=True,
+        text=True,
+        env={**env, variable: value},
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 2
+    assert f"{variable}: " in done.stderr and problem in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_chat_session(env: dict[str, str]) -> None:
     done = legalbot(env, "chat", stdin="/chude\n1\n1\n/help\nmức phạt mũ bảo hiểm\n")
     assert done.returncode == 0, done.stderr
