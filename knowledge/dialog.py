@@ -191,8 +191,7 @@ class Dialog:
         settings = self.kb.settings
         # Entries offered only because a long story lowers the bar (knowledge.matcher) do not
         # raise it for the law: the clause is weighed as if the FAQ had nothing.
-        best_score = result.best.score if result.best is not None else 0.0
-        unsure = result.status == "suggest" and best_score >= settings.suggest_threshold
+        unsure = result.status == "suggest" and not result.lenient
         threshold = (
             settings.document_over_suggestions_threshold if unsure else settings.document_threshold
         )

@@ -123,6 +123,9 @@ class MatchResult:
     # figures its answer does not give (knowledge.answer_kinds), conditions it never speaks
     # to (knowledge.conditions) and question words it never uses (knowledge.coverage).
     out_of_scope: tuple[str, ...] = ()
+    # Suggested only because a long question lowers the suggest threshold: the best score is
+    # under the threshold itself.
+    lenient: bool = False
 
     @property
     def best(self) -> Candidate | None:
@@ -264,12 +267,15 @@ class FaqMatcher:
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         # A clear winner is answered; two near-equal entries mean the question is ambiguous.
         close = top.score - runner_up < limits.margin
-        unexplained = self._unexplained(words, top.entry_id) if not close else ()
-        if top.score >= limits.answer and not close and not unexplained:
-            return MatchResult("answered", candidates)
+        unexplained: tuple[str, ...] = ()
+        if top.score >= limits.answer and not close:
+            unexplained = self._unexplained(words, top.entry_id)
+            if not unexplained:
+                return MatchResult("answered", candidates)
 
         plausible = [c for c in candidates if c.score >= suggest]
-        return MatchResult("suggest", plausible[: limits.max_suggestions], unexplained)
+        lenient = top.score < limits.suggest
+        return MatchResult("suggest", plausible[: limits.max_suggestions], unexplained, lenient)
 
     def _unexplained(self, words: list[str], entry_id: str) -> tuple[str, ...]:
         """What the question (its normalized words) asks about that the entry does not

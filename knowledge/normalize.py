@@ -92,7 +92,8 @@ _MARKS_RE = re.compile("[\u0300-\u036f]+")
 # ("học kì" and "học kỳ", "lí do" and "lý do", "qui định" and "quy định"); schools, phones
 # and official texts each keep one or the other. Folded syllables made of one of these
 # onsets and "y" are written with "i". Not "ny", which is also chat for "người yêu".
-_I_OR_Y = {f"{onset}y": f"{onset}i" for onset in "h k l m qu s t".split()}
+I_OR_Y_ONSETS = ("h", "k", "l", "m", "qu", "s", "t")
+_I_OR_Y = {f"{onset}y": f"{onset}i" for onset in I_OR_Y_ONSETS}
 
 
 # Folded form of each whitespace-separated token seen so far. Chat text draws on a small

@@ -16,12 +16,12 @@ from pathlib import Path
 import yaml
 
 from knowledge.content import ContentError, ContentProblem
-from knowledge.normalize import fold
+from knowledge.normalize import I_OR_Y_ONSETS, fold
 
 FILE_NAME = "scope_terms.yaml"
 # Syllables that normalization writes with a final "i" (knowledge.normalize), as a pattern
 # would spell them by mistake.
-_Y_SPELLING_RE = re.compile(r"(?<![a-z])(?:h|k|l|m|qu|s|t)y(?![a-z])")
+_Y_SPELLING_RE = re.compile(rf"(?<![a-z])(?:{'|'.join(I_OR_Y_ONSETS)})y(?![a-z])")
 
 
 def _problem(path: Path, label: str, section: str, message: str) -> ContentError:
